@@ -1,0 +1,144 @@
+package io.concord.event.codec;
+
+import io.concord.event.ChangeEvent;
+import io.concord.event.DeadLetter;
+import io.concord.event.Heartbeat;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
+
+/**
+ * Encodes and decodes Concord's events with Avro single-object encoding: a two-byte marker,
+ * the writer schema's 64-bit fingerprint, then the Avro binary body. No schema registry is
+ * needed: the fingerprint says which schema wrote a message, and this codec knows the
+ * current schema and every released one (see {@link SchemaHistory}).
+ *
+ * <p>One topic carries several record types (changes and heartbeats); {@link #decode} tells
+ * them apart by fingerprint. Instances are thread-safe.
+ */
+public final class EventCodec {
+
+    static {
+        // Avro 1.12 refuses to instantiate classes outside a trusted list when it reads specific
+        // records; our own generated event classes are the ones it must build, and only those.
+        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
+                type -> type.getPackageName().equals(ChangeEvent.class.getPackageName())));
+    }
+
+    private static final int HEADER_LENGTH = 10;
+    private static final byte MARKER_0 = (byte) 0xC3;
+    private static final byte MARKER_1 = (byte) 0x01;
+
+    private final BinaryMessageEncoder<ChangeEvent> changeEncoder =
+            new BinaryMessageEncoder<>(SpecificData.getForSchema(ChangeEvent.SCHEMA$), ChangeEvent.SCHEMA$);
+    private final BinaryMessageEncoder<Heartbeat> heartbeatEncoder =
+            new BinaryMessageEncoder<>(SpecificData.getForSchema(Heartbeat.SCHEMA$), Heartbeat.SCHEMA$);
+    private final BinaryMessageEncoder<DeadLetter> deadLetterEncoder =
+            new BinaryMessageEncoder<>(SpecificData.getForSchema(DeadLetter.SCHEMA$), DeadLetter.SCHEMA$);
+
+    /** The decoder of one record type, reading every known writer schema into the current one. */
+    private record RecordDecoder(String record, BinaryMessageDecoder<SpecificRecord> decoder) {
+    }
+
+    /** Writer fingerprint -> the decoder of the record type that schema belongs to. */
+    private final Map<Long, RecordDecoder> decoders = new HashMap<>();
+
+    public EventCodec() {
+        Map<String, RecordDecoder> byRecord = new HashMap<>();
+        for (Schema current : new Schema[] {ChangeEvent.SCHEMA$, Heartbeat.SCHEMA$, DeadLetter.SCHEMA$}) {
+            RecordDecoder decoder = new RecordDecoder(current.getName(),
+                    new BinaryMessageDecoder<>(SpecificData.getForSchema(current), current));
+            byRecord.put(current.getName(), decoder);
+            decoders.put(fingerprint(current), decoder);
+        }
+        for (SchemaHistory.Released released : SchemaHistory.all()) {
+            RecordDecoder decoder = byRecord.get(released.record());
+            decoder.decoder().addSchema(released.schema());
+            decoders.putIfAbsent(fingerprint(released.schema()), decoder);
+        }
+    }
+
+    public byte[] encode(ChangeEvent event) {
+        return encode(changeEncoder, event);
+    }
+
+    public byte[] encode(Heartbeat heartbeat) {
+        return encode(heartbeatEncoder, heartbeat);
+    }
+
+    public byte[] encode(DeadLetter deadLetter) {
+        return encode(deadLetterEncoder, deadLetter);
+    }
+
+    private static <T> byte[] encode(BinaryMessageEncoder<T> encoder, T datum) {
+        try {
+            ByteBuffer buffer = encoder.encode(datum);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + datum.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * Decodes any Concord event, returning a {@link ChangeEvent}, {@link Heartbeat} or
+     * {@link DeadLetter}, read into the current schema whichever released schema wrote it.
+     *
+     * @throws EventDecodingException naming what is wrong: no single-object header, an unknown
+     *     fingerprint (printed in hex), or a body that does not match its schema
+     */
+    public SpecificRecord decode(byte[] payload) throws EventDecodingException {
+        long fingerprint = fingerprintOf(payload);
+        RecordDecoder decoder = decoders.get(fingerprint);
+        if (decoder == null) {
+            throw new EventDecodingException(EventDecodingException.Kind.UNKNOWN_SCHEMA,
+                    "unknown schema fingerprint " + hex(fingerprint)
+                            + ": written by a Concord version this one does not know (a newer one, or not Concord)");
+        }
+        try {
+            return decoder.decoder().decode(payload);
+        } catch (MissingSchemaException | BadHeaderException e) {
+            throw new EventDecodingException(EventDecodingException.Kind.UNKNOWN_SCHEMA,
+                    "unknown schema fingerprint " + hex(fingerprint), e);
+        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            throw new EventDecodingException(EventDecodingException.Kind.CORRUPT,
+                    "corrupt " + decoder.record() + " body (" + payload.length + " bytes, fingerprint "
+                            + hex(fingerprint) + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the writer fingerprint from a single-object header without decoding the body. */
+    public static long fingerprintOf(byte[] payload) throws EventDecodingException {
+        if (payload == null) {
+            throw new EventDecodingException(EventDecodingException.Kind.NOT_SINGLE_OBJECT, "null payload");
+        }
+        if (payload.length < HEADER_LENGTH || payload[0] != MARKER_0 || payload[1] != MARKER_1) {
+            throw new EventDecodingException(EventDecodingException.Kind.NOT_SINGLE_OBJECT,
+                    "not an Avro single-object message (" + payload.length + " bytes, starting "
+                            + HexFormat.of().formatHex(payload, 0, Math.min(payload.length, 4)) + ")");
+        }
+        return ByteBuffer.wrap(payload, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    /** The CRC-64-AVRO fingerprint of a schema's parsing canonical form, as in the header. */
+    public static long fingerprint(Schema schema) {
+        return SchemaNormalization.parsingFingerprint64(schema);
+    }
+
+    private static String hex(long fingerprint) {
+        return String.format("%016x", fingerprint);
+    }
+}
