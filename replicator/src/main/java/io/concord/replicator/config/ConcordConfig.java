@@ -1,0 +1,105 @@
+package io.concord.replicator.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The validated configuration of one DC's replicator, as read from {@code concord.yaml}.
+ * Immutable; built only by {@link ConfigLoader}, which checks every value first.
+ */
+public record ConcordConfig(
+        String dc,
+        Postgres postgres,
+        Kafka kafka,
+        Topics topics,
+        Topology topology,
+        List<String> peers,
+        List<Table> tables,
+        Capture capture,
+        Apply apply,
+        Http http) {
+
+    /** Connection to this DC's PostgreSQL leader. The password never appears in {@link #toString()}. */
+    public record Postgres(String url, String user, String password, int poolSize) {
+        @Override
+        public String toString() {
+            return "Postgres[url=" + url + ", user=" + user + ", password=" + (password == null ? "none" : "****")
+                    + ", poolSize=" + poolSize + "]";
+        }
+    }
+
+    /** Kafka bootstrap servers and any client properties (TLS, SASL, ...), secrets masked in toString. */
+    public record Kafka(String bootstrapServers, Map<String, String> properties) {
+        @Override
+        public String toString() {
+            StringBuilder masked = new StringBuilder("{");
+            properties.forEach((key, value) -> masked.append(masked.length() > 1 ? ", " : "").append(key).append('=')
+                    .append(Secrets.isSecretKey(key) ? "****" : value));
+            return "Kafka[bootstrapServers=" + bootstrapServers + ", properties=" + masked.append('}') + "]";
+        }
+    }
+
+    /** Topic naming and creation settings. */
+    public record Topics(String prefix, int partitions, short replicationFactor) {
+        /** The topic a DC publishes its changes and heartbeats to. */
+        public String changes(String dc) {
+            return prefix + ".changes." + dc;
+        }
+
+        /** The dead-letter topic of a DC. */
+        public String deadLetters(String dc) {
+            return prefix + ".dlq." + dc;
+        }
+    }
+
+    /** Which peers' topics this DC consumes. */
+    public record Topology(TopologyType type, String hub, String upstream) {
+    }
+
+    /** The replication topologies. */
+    public enum TopologyType { MESH, STAR, RING }
+
+    /** A replicated table, its key and its resolver. */
+    public record Table(String schema, String name, List<String> key, Resolver resolver, boolean replicateTruncate) {
+        public String qualifiedName() {
+            return schema + "." + name;
+        }
+
+        public Optional<List<String>> configuredKey() {
+            return key.isEmpty() ? Optional.empty() : Optional.of(key);
+        }
+    }
+
+    /** A resolver by name (built-in short name or class name) and its own options, as plain values. */
+    public record Resolver(String name, Map<String, Object> options) {
+    }
+
+    /** Capture settings: slot, publication, heartbeats. */
+    public record Capture(String slot, String publication, Duration heartbeatInterval, int maxBatchEvents) {
+    }
+
+    /** Apply settings: batching of incoming events into local transactions. */
+    public record Apply(int batchSize, Duration maxBatchDelay) {
+    }
+
+    /** The HTTP endpoint for metrics and health; port 0 turns it off. */
+    public record Http(int port) {
+    }
+
+    /** The peers this DC consumes from, given its topology. */
+    public List<String> sources() {
+        return switch (topology.type()) {
+            case MESH -> peers;
+            case STAR -> dc.equals(topology.hub()) ? peers : List.of(topology.hub());
+            case RING -> List.of(topology.upstream());
+        };
+    }
+
+    /** Whether this DC forwards changes it applied (star hub, ring member). */
+    public boolean forwardsAppliedChanges() {
+        return topology.type() == TopologyType.RING
+                || topology.type() == TopologyType.STAR && dc.equals(topology.hub());
+    }
+}
