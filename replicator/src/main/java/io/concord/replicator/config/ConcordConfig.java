@@ -41,8 +41,12 @@ public record ConcordConfig(
         }
     }
 
-    /** Topic naming and creation settings. */
-    public record Topics(String prefix, int partitions, short replicationFactor) {
+    /**
+     * Topic naming and creation settings. A changes topic has one partition on purpose: a DC's
+     * changes form one stream in commit order, so a receiver applies each source transaction
+     * whole and in order (Kafka keeps order only within a partition).
+     */
+    public record Topics(String prefix, short replicationFactor) {
         /** The topic a DC publishes its changes and heartbeats to. */
         public String changes(String dc) {
             return prefix + ".changes." + dc;

@@ -23,8 +23,6 @@ public final class ConfigKeys {
             "Extra client properties for every producer, consumer and admin client (security.protocol, sasl.*, ssl.*).");
     public static final ConfigKey TOPICS_PREFIX = new ConfigKey("topics.prefix", "letters, digits, '.', '_' or '-'", "concord",
             "Prefix of Concord's topics: <prefix>.changes.<dc> and <prefix>.dlq.<dc>.");
-    public static final ConfigKey TOPICS_PARTITIONS = new ConfigKey("topics.partitions", "an integer 1..1000", "1",
-            "Partitions of a topic Concord creates. One partition keeps each DC's changes in commit order.");
     public static final ConfigKey TOPICS_RF = new ConfigKey("topics.replication-factor", "an integer 1..10", "1",
             "Replication factor of a topic Concord creates; use 3 in production.");
     public static final ConfigKey TOPOLOGY_TYPE = new ConfigKey("topology.type", "mesh, star or ring", "mesh",
@@ -62,7 +60,7 @@ public final class ConfigKeys {
             "Port of /metrics, /health and /ready; 0 turns the endpoint off.");
 
     public static final List<ConfigKey> ALL = List.of(DC, PG_URL, PG_USER, PG_PASSWORD, PG_POOL, KAFKA_BOOTSTRAP,
-            KAFKA_PROPERTIES, TOPICS_PREFIX, TOPICS_PARTITIONS, TOPICS_RF, TOPOLOGY_TYPE, TOPOLOGY_HUB,
+            KAFKA_PROPERTIES, TOPICS_PREFIX, TOPICS_RF, TOPOLOGY_TYPE, TOPOLOGY_HUB,
             TOPOLOGY_UPSTREAM, PEERS, TABLES, TABLE_NAME, TABLE_KEY, TABLE_RESOLVER, TABLE_TRUNCATE, CAPTURE_SLOT,
             CAPTURE_PUBLICATION, CAPTURE_HEARTBEAT, CAPTURE_BATCH, APPLY_BATCH, APPLY_DELAY, HTTP_PORT);
 

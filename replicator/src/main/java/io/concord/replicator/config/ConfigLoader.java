@@ -59,9 +59,9 @@ public final class ConfigLoader {
         ConcordConfig.Postgres postgres = postgres(section(root, "postgres", in), in);
         ConcordConfig.Kafka kafka = kafka(section(root, "kafka", in), in);
         ConfigNode topicsNode = root.get("topics");
-        in.rejectUnknown(topicsNode, Set.of("prefix", "partitions", "replication-factor"));
+        in.rejectUnknown(topicsNode, Set.of("prefix", "replication-factor"));
         ConcordConfig.Topics topics = new ConcordConfig.Topics(in.matching(topicsNode, TOPICS_PREFIX, TOPIC_PREFIX),
-                in.integer(topicsNode, TOPICS_PARTITIONS, 1, 1000), (short) in.integer(topicsNode, TOPICS_RF, 1, 10));
+                (short) in.integer(topicsNode, TOPICS_RF, 1, 10));
         List<String> peers = in.strings(root, PEERS, ID, ConfigKeys.IDENTIFIER);
         if (dc != null && peers.contains(dc)) {
             in.error(root.get("peers"), "the other DCs only, not this DC '" + dc + "'");

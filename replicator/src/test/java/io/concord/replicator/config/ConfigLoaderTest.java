@@ -52,7 +52,6 @@ class ConfigLoaderTest {
         assertThat(config.postgres().poolSize()).isEqualTo(4);
         assertThat(config.kafka().properties()).containsEntry("security.protocol", "SASL_SSL");
         assertThat(config.topics().changes("eu")).isEqualTo("acme.changes.eu");
-        assertThat(config.topics().partitions()).isEqualTo(1);
         assertThat(config.topics().replicationFactor()).isEqualTo((short) 3);
         assertThat(config.topology().type()).isEqualTo(ConcordConfig.TopologyType.STAR);
         assertThat(config.sources()).containsExactly("eu");
@@ -87,7 +86,7 @@ class ConfigLoaderTest {
                 kafka:
                   bootstraps: localhost:9092
                 topics:
-                  partitions: many
+                  replication-factor: many
                 topology:
                   type: ring
                 peers: [eu]
@@ -106,7 +105,7 @@ class ConfigLoaderTest {
                                 "postgres.url (line 3): 'mysql://nope' is not valid; expected a jdbc:postgresql:// URL",
                                 "postgres.pool-size (line 4): '0' is not valid; expected an integer 1..64",
                                 "kafka.bootstraps (line 6): unknown key 'bootstraps' is not valid; expected one of bootstrap-servers, properties",
-                                "topics.partitions (line 8): 'many' is not valid; expected an integer 1..1000",
+                                "topics.replication-factor (line 8): 'many' is not valid; expected an integer 1..10",
                                 "capture.heartbeat-interval (line 16): 'soon' is not valid; expected a duration (500ms, 5s, 1m)")
                         .anySatisfy(line -> assertThat(line).startsWith("postgres.user").contains("expected text"))
                         .anySatisfy(line -> assertThat(line).startsWith("kafka.bootstrap-servers"))

@@ -1,0 +1,167 @@
+package io.concord.replicator.install;
+
+import io.concord.replicator.config.ConcordConfig;
+import io.concord.replicator.store.ConcordSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets a database up for Concord, idempotently (it runs at every start too): the {@code concord}
+ * schema, a publication over exactly the configured tables, the logical replication slot, and
+ * one replication origin per peer. Identifiers come from validated config and are quoted.
+ */
+public final class Installer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Installer.class);
+
+    private final ConcordConfig config;
+
+    public Installer(ConcordConfig config) {
+        this.config = config;
+    }
+
+    /** The replication origin under which changes from {@code peer} are applied. */
+    public static String originName(String peer) {
+        return "concord_" + peer;
+    }
+
+    /**
+     * Checks prerequisites, then installs. With {@code setReplicaIdentity} it sets REPLICA
+     * IDENTITY FULL where a table needs it instead of reporting it.
+     *
+     * @return what was created or changed, for the user to read
+     */
+    public List<String> install(Connection connection, boolean setReplicaIdentity)
+            throws SQLException, PrerequisitesNotMetException {
+        connection.setAutoCommit(true);
+        List<String> done = new ArrayList<>();
+        List<Problem> problems = new PrerequisiteCheck(config).run(connection);
+        if (setReplicaIdentity && problems.stream().anyMatch(Installer::isReplicaIdentity)) {
+            for (ConcordConfig.Table table : tablesNeedingFullIdentity(problems)) {
+                execute(connection, "ALTER TABLE " + PrerequisiteCheck.quoted(table) + " REPLICA IDENTITY FULL");
+                done.add("set REPLICA IDENTITY FULL on " + table.qualifiedName());
+            }
+            problems = new PrerequisiteCheck(config).run(connection);
+        }
+        if (!problems.isEmpty()) {
+            throw new PrerequisitesNotMetException(problems);
+        }
+        ConcordSchema.apply(connection);
+        done.add("schema concord is at version " + ConcordSchema.VERSION);
+        done.add(syncPublication(connection));
+        createSlot(connection, done);
+        for (String peer : config.peers()) {
+            if (!exists(connection, "SELECT 1 FROM pg_replication_origin WHERE roname = ?", originName(peer))) {
+                query(connection, "SELECT pg_replication_origin_create(?)", originName(peer));
+                done.add("created replication origin " + originName(peer));
+            }
+        }
+        done.forEach(line -> LOG.info("install: {}", line));
+        return done;
+    }
+
+    private String syncPublication(Connection connection) throws SQLException {
+        String tables = config.tables().stream().map(PrerequisiteCheck::quoted).collect(Collectors.joining(", "));
+        String publication = "\"" + config.capture().publication() + "\"";
+        if (exists(connection, "SELECT 1 FROM pg_publication WHERE pubname = ?", config.capture().publication())) {
+            // SET TABLE makes the publication match the config exactly: tables removed from the
+            // config stop being published, added ones start.
+            execute(connection, "ALTER PUBLICATION " + publication + " SET TABLE " + tables);
+            return "publication " + config.capture().publication() + " covers " + config.tables().size() + " tables";
+        }
+        execute(connection, "CREATE PUBLICATION " + publication + " FOR TABLE " + tables);
+        return "created publication " + config.capture().publication() + " over " + config.tables().size() + " tables";
+    }
+
+    private void createSlot(Connection connection, List<String> done) throws SQLException {
+        String slot = config.capture().slot();
+        if (!exists(connection, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", slot)) {
+            query(connection, "SELECT pg_create_logical_replication_slot(?, 'pgoutput')", slot);
+            done.add("created logical replication slot " + slot + " (pgoutput)");
+        }
+        try (PreparedStatement statement = connection.prepareStatement("""
+                INSERT INTO concord.capture_progress (slot, lsn, hlc)
+                SELECT slot_name, confirmed_flush_lsn, 0 FROM pg_replication_slots WHERE slot_name = ?
+                ON CONFLICT (slot) DO NOTHING""")) {
+            statement.setString(1, slot);
+            statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Removes the slot, the publication, the peers' origins and the {@code concord} schema with
+     * all versions, conflicts and dead letters. Refuses while the slot is in use.
+     */
+    public List<String> uninstall(Connection connection) throws SQLException {
+        connection.setAutoCommit(true);
+        List<String> done = new ArrayList<>();
+        String slot = config.capture().slot();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
+            statement.setString(1, slot);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (rs.next()) {
+                    if (rs.getBoolean(1)) {
+                        throw new SQLException("slot " + slot + " is in use by process " + rs.getInt(2)
+                                + ": stop the replicator of DC " + config.dc() + " first");
+                    }
+                    query(connection, "SELECT pg_drop_replication_slot(?)", slot);
+                    done.add("dropped slot " + slot);
+                }
+            }
+        }
+        execute(connection, "DROP PUBLICATION IF EXISTS \"" + config.capture().publication() + "\"");
+        done.add("dropped publication " + config.capture().publication());
+        for (String peer : config.peers()) {
+            if (exists(connection, "SELECT 1 FROM pg_replication_origin WHERE roname = ?", originName(peer))) {
+                query(connection, "SELECT pg_replication_origin_drop(?)", originName(peer));
+                done.add("dropped replication origin " + originName(peer));
+            }
+        }
+        ConcordSchema.drop(connection);
+        done.add("dropped schema concord");
+        done.forEach(line -> LOG.info("uninstall: {}", line));
+        return done;
+    }
+
+    private static boolean isReplicaIdentity(Problem problem) {
+        return problem.problem().contains("REPLICA IDENTITY");
+    }
+
+    private List<ConcordConfig.Table> tablesNeedingFullIdentity(List<Problem> problems) {
+        return config.tables().stream()
+                .filter(table -> problems.stream().anyMatch(p -> isReplicaIdentity(p)
+                        && p.subject().equals("table " + table.qualifiedName())))
+                .toList();
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static void query(Connection connection, String sql, String parameter) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, parameter);
+            statement.executeQuery().close();
+        }
+    }
+
+    private static boolean exists(Connection connection, String sql, String parameter) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, parameter);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}

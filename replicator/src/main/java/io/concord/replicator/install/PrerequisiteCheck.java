@@ -1,0 +1,128 @@
+package io.concord.replicator.install;
+
+import io.concord.replicator.config.ConcordConfig;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks what a database must offer before Concord can replicate it, and says how to fix each
+ * gap: logical WAL, free slots and senders, the REPLICATION privilege, keys and replica
+ * identity of every configured table.
+ */
+public final class PrerequisiteCheck {
+
+    private final ConcordConfig config;
+
+    public PrerequisiteCheck(ConcordConfig config) {
+        this.config = config;
+    }
+
+    /** Every problem found; empty when the database is ready. */
+    public List<Problem> run(Connection connection) throws SQLException {
+        List<Problem> problems = new ArrayList<>();
+        checkServer(connection, problems);
+        for (ConcordConfig.Table table : config.tables()) {
+            checkTable(connection, table, problems);
+        }
+        return problems;
+    }
+
+    private void checkServer(Connection connection, List<Problem> problems) throws SQLException {
+        if (!"logical".equals(setting(connection, "wal_level"))) {
+            problems.add(new Problem("wal_level", "is '" + setting(connection, "wal_level") + "', logical decoding needs 'logical'",
+                    "ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL"));
+        }
+        int slots = Integer.parseInt(setting(connection, "max_replication_slots"));
+        int used = intQuery(connection, "SELECT count(*) FROM pg_replication_slots WHERE slot_name <> ?", config.capture().slot());
+        if (used >= slots) {
+            problems.add(new Problem("max_replication_slots", "all " + slots + " slots are in use",
+                    "raise max_replication_slots (ALTER SYSTEM SET max_replication_slots = " + (slots + 2)
+                            + "; restart) or drop an unused slot"));
+        }
+        int senders = Integer.parseInt(setting(connection, "max_wal_senders"));
+        int active = intQuery(connection, "SELECT count(*) FROM pg_stat_replication", null);
+        if (senders - active < 1) {
+            problems.add(new Problem("max_wal_senders", senders + " senders, " + active + " in use",
+                    "ALTER SYSTEM SET max_wal_senders = " + (active + 4) + "; then restart PostgreSQL"));
+        }
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(
+                        "SELECT rolreplication OR rolsuper, current_user FROM pg_roles WHERE rolname = current_user")) {
+            if (rs.next() && !rs.getBoolean(1)) {
+                problems.add(new Problem("role " + rs.getString(2), "lacks the REPLICATION privilege",
+                        "ALTER ROLE " + rs.getString(2) + " REPLICATION;"));
+            }
+        }
+    }
+
+    private void checkTable(Connection connection, ConcordConfig.Table table, List<Problem> problems)
+            throws SQLException {
+        String sql = """
+                SELECT c.oid, c.relreplident,
+                       (SELECT array_agg(a.attname::text ORDER BY array_position(i.indkey, a.attnum))
+                          FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                         WHERE i.indrelid = c.oid AND i.indisprimary)
+                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')
+                """;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    problems.add(new Problem("table " + table.qualifiedName(), "does not exist",
+                            "create it, or remove it from tables in concord.yaml"));
+                    return;
+                }
+                String identity = rs.getString(2);
+                boolean hasPrimaryKey = rs.getArray(3) != null;
+                if (!hasPrimaryKey && table.key().isEmpty()) {
+                    problems.add(new Problem("table " + table.qualifiedName(), "has no primary key and no key is configured",
+                            "add a primary key, or list its key columns under key: in concord.yaml"));
+                }
+                if (!hasPrimaryKey && !"f".equals(identity)) {
+                    // Without a primary key PostgreSQL cannot publish UPDATE/DELETE (the application's
+                    // own statements would fail once the table is in the publication).
+                    problems.add(new Problem("table " + table.qualifiedName(),
+                            "has no primary key, so it needs REPLICA IDENTITY FULL",
+                            "ALTER TABLE " + quoted(table) + " REPLICA IDENTITY FULL;  (or run install with --set-replica-identity)"));
+                } else if (TableRequirements.needsBeforeImage(table) && !"f".equals(identity)) {
+                    problems.add(new Problem("table " + table.qualifiedName(),
+                            "its resolver (" + table.resolver().name() + ") needs before-images, REPLICA IDENTITY is not FULL",
+                            "ALTER TABLE " + quoted(table) + " REPLICA IDENTITY FULL;  (or run install with --set-replica-identity)"));
+                }
+            }
+        }
+    }
+
+    static String quoted(ConcordConfig.Table table) {
+        return "\"" + table.schema() + "\".\"" + table.name() + "\"";
+    }
+
+    private static String setting(Connection connection, String name) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT current_setting(?)")) {
+            statement.setString(1, name);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static int intQuery(Connection connection, String sql, String parameter) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            if (parameter != null) {
+                statement.setString(1, parameter);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}

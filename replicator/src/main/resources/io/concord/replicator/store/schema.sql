@@ -1,0 +1,111 @@
+-- Concord's own schema. Never touches user tables; never in the publication, so nothing here
+-- is captured as a change. Every statement is idempotent: install runs again at each start.
+
+CREATE SCHEMA IF NOT EXISTS concord;
+
+CREATE TABLE IF NOT EXISTS concord.schema_version (
+    version      integer PRIMARY KEY,
+    installed_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- The version of every replicated row this DC knows, deleted rows included (tombstones).
+-- Written by capture only, in WAL order; (lsn, seq) is the commit LSN of the change it reflects
+-- and the change's index in its transaction, so a replay of WAL never bumps a version twice.
+CREATE TABLE IF NOT EXISTS concord.row_versions (
+    table_name    text    NOT NULL,
+    row_key       text    NOT NULL,            -- canonical JSON array of the key columns' text forms
+    vector        jsonb   NOT NULL,            -- version vector {"dc": writes seen}
+    hlc           bigint  NOT NULL,            -- hybrid logical clock of the last write, µs
+    dc            text    NOT NULL,            -- DC of the last write
+    deleted       boolean NOT NULL DEFAULT false,
+    column_stamps jsonb,                       -- merge tables: per-column {"col": [hlc, "dc"]}
+    counters      jsonb,                       -- merge counter columns: {"col": {"dc": contribution}}
+    lsn           pg_lsn  NOT NULL,
+    seq           integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (table_name, row_key)
+);
+
+-- Where capture stands: everything up to `lsn` is published to Kafka and reflected in row_versions.
+CREATE TABLE IF NOT EXISTS concord.capture_progress (
+    slot       text        PRIMARY KEY,
+    lsn        pg_lsn      NOT NULL,
+    hlc        bigint      NOT NULL,           -- this DC's hybrid logical clock at `lsn`
+    epoch      bigint      NOT NULL DEFAULT 0, -- bumped by each instance that takes over capture: fences zombies
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Where apply stands in each peer topic partition: the next offset to apply. Written in the
+-- same transaction as the rows it covers.
+CREATE TABLE IF NOT EXISTS concord.apply_progress (
+    topic       text        NOT NULL,
+    partition   integer     NOT NULL,
+    source_dc   text        NOT NULL,
+    next_offset bigint      NOT NULL,
+    source_lsn  bigint      NOT NULL,          -- commit LSN (at the source) of the last applied transaction
+    applied_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (topic, partition)
+);
+
+-- Per-peer liveness, from heartbeats.
+CREATE TABLE IF NOT EXISTS concord.peer_status (
+    peer              text        PRIMARY KEY,
+    last_heartbeat_at timestamptz NOT NULL,
+    heartbeat_lsn     bigint      NOT NULL,
+    lag_millis        bigint      NOT NULL,
+    updated_at        timestamptz NOT NULL DEFAULT now()
+);
+
+-- Every conflict recorded by a resolver that asks for it. The id is derived from the two
+-- versions, so the same conflict seen in two DCs has the same id.
+CREATE TABLE IF NOT EXISTS concord.conflicts (
+    id             text        PRIMARY KEY,
+    detected_at    timestamptz NOT NULL DEFAULT now(),
+    detected_in    text        NOT NULL,
+    table_name     text        NOT NULL,
+    primary_key    jsonb       NOT NULL,
+    conflict_type  text        NOT NULL CHECK (conflict_type IN
+                       ('insert_insert', 'update_update', 'update_delete', 'delete_update', 'unique_violation')),
+    local_row      jsonb,
+    remote_row     jsonb,
+    local_version  jsonb       NOT NULL,
+    remote_version jsonb       NOT NULL,
+    local_origin   text        NOT NULL,
+    remote_origin  text        NOT NULL,
+    resolver       text        NOT NULL,
+    resolution     text        NOT NULL CHECK (resolution IN ('remote_applied', 'local_kept', 'merged')),
+    applied_row    jsonb,
+    status         text        NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved', 'dismissed')),
+    resolved_at    timestamptz,
+    resolved_by    text,
+    note           text
+);
+CREATE INDEX IF NOT EXISTS conflicts_open_by_table_time
+    ON concord.conflicts (table_name, detected_at) WHERE status = 'open';
+CREATE INDEX IF NOT EXISTS conflicts_by_time ON concord.conflicts (detected_at);
+
+CREATE OR REPLACE VIEW concord.open_conflicts AS
+    SELECT id, detected_at, detected_in, table_name, primary_key, conflict_type,
+           local_origin, remote_origin, local_row, remote_row, applied_row, resolver, resolution
+      FROM concord.conflicts
+     WHERE status = 'open'
+     ORDER BY detected_at;
+
+-- Events that could not be decoded or applied, with the reason and the raw bytes to retry them.
+CREATE TABLE IF NOT EXISTS concord.dead_letters (
+    id               bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    failed_at        timestamptz NOT NULL DEFAULT now(),
+    error_class      text        NOT NULL,
+    reason           text        NOT NULL,
+    source_topic     text        NOT NULL,
+    source_partition integer     NOT NULL,
+    source_offset    bigint      NOT NULL,
+    table_name       text,
+    record_key       bytea,
+    payload          bytea,
+    status           text        NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'retried', 'discarded')),
+    retried_at       timestamptz,
+    UNIQUE (source_topic, source_partition, source_offset)
+);
+CREATE INDEX IF NOT EXISTS dead_letters_new ON concord.dead_letters (failed_at) WHERE status = 'new';
+
+INSERT INTO concord.schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

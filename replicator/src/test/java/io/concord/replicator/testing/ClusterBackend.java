@@ -1,0 +1,32 @@
+package io.concord.replicator.testing;
+
+import io.concord.replicator.embedded.KafkaCluster;
+import io.concord.replicator.embedded.PostgresServer;
+import java.util.Optional;
+
+/** Where a {@link ClusterFixture}'s servers come from: embedded from Maven artifacts (default) or Testcontainers. */
+interface ClusterBackend {
+
+    /** System property naming the backend: {@code embedded} (default) or {@code docker} (set by {@code mvn -Pdocker}). */
+    String PROPERTY = "concord.fixture";
+
+    static ClusterBackend selected() {
+        String name = System.getProperty(PROPERTY, "embedded");
+        return switch (name) {
+            case "embedded" -> new EmbeddedBackend();
+            case "docker" -> new ContainerBackend();
+            default -> throw new IllegalArgumentException(
+                    "-D" + PROPERTY + "=" + name + " is not a fixture backend; expected embedded or docker");
+        };
+    }
+
+    /** Why this backend cannot run a cluster of {@code kafkaBrokers} brokers here, or empty if it can. */
+    Optional<String> unusableReason(int kafkaBrokers);
+
+    KafkaCluster startKafka(int brokers);
+
+    PostgresServer startPostgres(String dc);
+
+    /** After every server was closed: fails with an {@link AssertionError} if anything was left running or on disk. */
+    void verifyNothingLeft();
+}
