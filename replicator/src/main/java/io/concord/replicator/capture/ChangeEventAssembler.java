@@ -51,7 +51,7 @@ public final class ChangeEventAssembler {
                 .setPublishedBy(publishedBy)
                 .setTable(new TableRef(relation.namespace(), relation.name()))
                 .setVersion(version)
-                .setColumnVersions(null)
+                .setColumnStates(null)
                 .setSource(new SourceTransaction(transaction.xid(), transaction.finalLsn().value(),
                         transaction.commitTimeMicros(), index, last));
         List<String> unchangedToast = new ArrayList<>();

@@ -130,7 +130,7 @@ class EventCodecTest {
                 .setUnchangedToastColumns(List.of("big"))
                 .setChangedColumns(List.of("c1"))
                 .setVersion(new RowVersion(Map.of("a", 3L, "b", 1L), 1_700_000_000_000_001L, "a"))
-                .setColumnVersions(null)
+                .setColumnStates(null)
                 .setSource(new SourceTransaction(731L, 0x16B3748L, 1_700_000_000_000_000L, 0, true))
                 .build();
     }
