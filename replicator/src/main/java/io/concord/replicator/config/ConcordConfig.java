@@ -66,7 +66,7 @@ public record ConcordConfig(
     public enum TopologyType { MESH, STAR, RING }
 
     /** A replicated table, its key and its resolver. */
-    public record Table(String schema, String name, List<String> key, Resolver resolver, boolean replicateTruncate) {
+    public record Table(String schema, String name, List<String> key, Resolver resolver) {
         public String qualifiedName() {
             return schema + "." + name;
         }

@@ -1,28 +1,31 @@
 package io.concord.replicator.config;
 
 /**
- * One thing wrong in a config file: where (key path, line), the bad value, and what was expected.
+ * One thing wrong in a config file: where it is (key path, line) and what is wrong, naming the
+ * bad value and what was expected.
  *
  * @param path dotted key path, e.g. {@code tables[1].resolver.order}; empty for the whole file
  * @param line 1-based line, or 0 when unknown
- * @param value the offending value as shown to the user, or null when the key is missing
- * @param expected what would have been accepted
+ * @param message what is wrong
  */
-public record ConfigError(String path, int line, String value, String expected) {
+public record ConfigError(String path, int line, String message) {
+
+    /** A value that is there but wrong. */
+    static ConfigError invalid(String path, int line, String value, String expected) {
+        return new ConfigError(path, line, value + " is not valid; expected " + expected);
+    }
+
+    /** A required value that is missing. */
+    static ConfigError missing(String path, int line, String expected) {
+        return new ConfigError(path, line, "expected " + expected);
+    }
 
     @Override
     public String toString() {
-        StringBuilder text = new StringBuilder();
-        text.append(path.isEmpty() ? "config" : path);
-        if (line > 0) {
-            text.append(" (line ").append(line).append(')');
+        if (path.isEmpty()) {
+            // The message names its own place (a resolver's problems carry their option path).
+            return (line > 0 ? "line " + line + ": " : "") + message;
         }
-        text.append(": ");
-        if (value == null) {
-            text.append("expected ").append(expected);
-        } else {
-            text.append(value).append(" is not valid; expected ").append(expected);
-        }
-        return text.toString();
+        return path + (line > 0 ? " (line " + line + ")" : "") + ": " + message;
     }
 }

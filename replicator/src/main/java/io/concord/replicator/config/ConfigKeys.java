@@ -42,8 +42,6 @@ public final class ConfigKeys {
     public static final ConfigKey TABLE_RESOLVER = new ConfigKey("tables[].resolver",
             "a resolver name, or a mapping with name and the resolver's own options", "lww",
             "How concurrent writes to a row are settled: lww, priority, merge, record, or a class name. Options go beside name, e.g. {name: priority, order: [us, eu]}.");
-    public static final ConfigKey TABLE_TRUNCATE = new ConfigKey("tables[].replicate-truncate", "true or false", "false",
-            "Replicate TRUNCATE. Off by default: a TRUNCATE is reported (metric and dead letter) instead of wiping peers.");
     public static final ConfigKey CAPTURE_SLOT = new ConfigKey("capture.slot", IDENTIFIER, "concord_<dc>",
             "Logical replication slot Concord reads.");
     public static final ConfigKey CAPTURE_PUBLICATION = new ConfigKey("capture.publication", IDENTIFIER, "concord",
@@ -61,7 +59,7 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(DC, PG_URL, PG_USER, PG_PASSWORD, PG_POOL, KAFKA_BOOTSTRAP,
             KAFKA_PROPERTIES, TOPICS_PREFIX, TOPICS_RF, TOPOLOGY_TYPE, TOPOLOGY_HUB,
-            TOPOLOGY_UPSTREAM, PEERS, TABLES, TABLE_NAME, TABLE_KEY, TABLE_RESOLVER, TABLE_TRUNCATE, CAPTURE_SLOT,
+            TOPOLOGY_UPSTREAM, PEERS, TABLES, TABLE_NAME, TABLE_KEY, TABLE_RESOLVER, CAPTURE_SLOT,
             CAPTURE_PUBLICATION, CAPTURE_HEARTBEAT, CAPTURE_BATCH, APPLY_BATCH, APPLY_DELAY, HTTP_PORT);
 
     private ConfigKeys() {

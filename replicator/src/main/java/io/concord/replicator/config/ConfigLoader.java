@@ -2,6 +2,8 @@ package io.concord.replicator.config;
 
 import static io.concord.replicator.config.ConfigKeys.*;
 
+import io.concord.resolver.ResolverConfigException;
+import io.concord.resolver.ResolverRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +32,8 @@ public final class ConfigLoader {
     private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql:.+");
 
+    private static final ResolverRegistry RESOLVERS = ResolverRegistry.load();
+
     private final Function<String, String> environment;
 
     public ConfigLoader(Function<String, String> environment) {
@@ -45,7 +49,7 @@ public final class ConfigLoader {
         try {
             return parse(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new InvalidConfigException(List.of(new ConfigError("", 0, file.toString(), "a readable file (" + e + ")")));
+            throw new InvalidConfigException(List.of(ConfigError.invalid("", 0, file.toString(), "a readable file (" + e + ")")));
         }
     }
 
@@ -166,14 +170,14 @@ public final class ConfigLoader {
         List<ConcordConfig.Table> tables = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (ConfigNode item : node.items()) {
-            in.rejectUnknown(item, Set.of("name", "key", "resolver", "replicate-truncate"));
+            in.rejectUnknown(item, Set.of("name", "key", "resolver"));
             if (item.kind() != ConfigNode.Kind.MAPPING) {
                 continue;
             }
             String name = in.matching(item, TABLE_NAME, QUALIFIED);
             List<String> key = in.strings(item, TABLE_KEY, SQL_NAME, "a column name");
             ConcordConfig.Resolver resolver = resolver(item.get("resolver"), in);
-            boolean truncate = in.bool(item, TABLE_TRUNCATE);
+            validateResolver(item, resolver, in);
             if (name == null) {
                 continue;
             }
@@ -184,9 +188,22 @@ public final class ConfigLoader {
             if (!seen.add(qualified)) {
                 in.error(item.get("name"), "each table once (" + qualified + " is listed twice)");
             }
-            tables.add(new ConcordConfig.Table(schema, matcher.group(2), key, resolver, truncate));
+            tables.add(new ConcordConfig.Table(schema, matcher.group(2), key, resolver));
         }
         return List.copyOf(tables);
+    }
+
+    /** Each resolver checks its own options; its problems are reported like any other config error. */
+    private static void validateResolver(ConfigNode item, ConcordConfig.Resolver resolver, ValueReader in) {
+        if (resolver.name() == null) {
+            return;
+        }
+        ConfigNode node = item.get("resolver");
+        try {
+            RESOLVERS.create(item.path() + ".resolver", resolver.name(), resolver.options());
+        } catch (ResolverConfigException e) {
+            e.problems().forEach(problem -> in.add(new ConfigError("", node.line(), problem)));
+        }
     }
 
     private static ConcordConfig.Resolver resolver(ConfigNode node, ValueReader in) {

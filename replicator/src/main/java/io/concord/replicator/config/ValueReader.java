@@ -28,12 +28,16 @@ final class ValueReader {
         return errors;
     }
 
+    void add(ConfigError error) {
+        errors.add(error);
+    }
+
     void error(ConfigNode node, String expected) {
-        errors.add(new ConfigError(node.path(), node.line(), node.show(), expected));
+        errors.add(ConfigError.invalid(node.path(), node.line(), node.show(), expected));
     }
 
     void missing(String path, int line, String expected) {
-        errors.add(new ConfigError(path, line, null, expected));
+        errors.add(ConfigError.missing(path, line, expected));
     }
 
     /** The child node for {@code key}, or null (after reporting it) when a required key is missing. */
@@ -60,7 +64,7 @@ final class ValueReader {
                 value = matcher.group(3);
             }
             if (value == null) {
-                errors.add(new ConfigError(node.path(), node.line(), "${" + matcher.group(1) + "}",
+                errors.add(ConfigError.invalid(node.path(), node.line(), "${" + matcher.group(1) + "}",
                         "environment variable " + matcher.group(1) + " to be set"));
                 return null;
             }
@@ -177,7 +181,7 @@ final class ValueReader {
         for (ConfigNode node : mapping.entries().values()) {
             String key = node.path().substring(node.path().lastIndexOf('.') + 1);
             if (!known.contains(key)) {
-                errors.add(new ConfigError(node.path(), node.line(), "unknown key '" + key + "'",
+                errors.add(ConfigError.invalid(node.path(), node.line(), "unknown key '" + key + "'",
                         "one of " + String.join(", ", known.stream().sorted().toList())));
             }
         }

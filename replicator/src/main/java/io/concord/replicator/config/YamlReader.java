@@ -32,7 +32,7 @@ final class YamlReader {
             String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException processing
                     && processing.getLocation() != null ? processing.getLocation().getLineNr() : 0;
-            throw new InvalidConfigException(List.of(new ConfigError("", line, null, "valid YAML: " + message)));
+            throw new InvalidConfigException(List.of(ConfigError.missing("", line, "valid YAML: " + message)));
         }
     }
 

@@ -116,6 +116,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void resolversCheckTheirOwnOptions() {
+        String bad = VALID.replace("name: merge", "name: merj").replace("order: [us, eu]", "order: 7");
+
+        assertThatThrownBy(() -> loader.parse(bad)).isInstanceOfSatisfying(InvalidConfigException.class,
+                e -> assertThat(e.errors()).extracting(ConfigError::toString)
+                        .anySatisfy(line -> assertThat(line).startsWith("line 21: ").contains("tables[0].resolver")
+                                .contains("merj").contains("lww"))
+                        .anySatisfy(line -> assertThat(line).startsWith("line 24: ").contains("tables[1].resolver.order")
+                                .contains("7")));
+    }
+
+    @Test
     void anUnsetEnvironmentVariableNamesTheKeyAndTheVariable() {
         ConfigLoader noEnv = new ConfigLoader(name -> null);
 
