@@ -2,6 +2,7 @@ package io.concord.replicator.capture;
 
 import io.concord.event.ChangeEvent;
 import io.concord.event.Column;
+import io.concord.event.ColumnState;
 import io.concord.event.Operation;
 import io.concord.event.RowVersion;
 import io.concord.event.SourceTransaction;
@@ -20,7 +21,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Turns one decoded row change into a {@link ChangeEvent}: typed images, key, unchanged-TOAST
+ * Turns decoded row changes into {@link ChangeEvent}s: typed images, key, unchanged-TOAST
  * columns, changed columns where the old row is known, and the transaction coordinates.
  *
  * <p>Unchanged TOAST ('u') columns are left out of the after-image and listed apart, so a
@@ -34,41 +35,50 @@ public final class ChangeEventAssembler {
         this.publishedBy = publishedBy;
     }
 
+    /** Decodes a change's images; {@code keyColumns} are the table's key (primary or configured). */
+    public static ChangeImages images(RowChange change, List<String> keyColumns) {
+        List<String> unchangedToast = new ArrayList<>();
+        if (change instanceof Insert insert) {
+            return new ChangeImages(Operation.INSERT, key(change, keyColumns), image(insert.newTuple(), unchangedToast),
+                    null, unchangedToast, null);
+        }
+        if (change instanceof Update update) {
+            List<Column> after = image(update.newTuple(), unchangedToast);
+            List<Column> before = oldImage(update.oldImage(), update.oldTuple());
+            return new ChangeImages(Operation.UPDATE, key(change, keyColumns), after, before, unchangedToast,
+                    update.oldImage() == OldImage.FULL ? changed(before, after) : null);
+        }
+        Delete delete = (Delete) change;
+        return new ChangeImages(Operation.DELETE, key(change, keyColumns), null,
+                oldImage(delete.oldImage(), delete.oldTuple()), List.of(), null);
+    }
+
     /**
      * @param origin the DC whose application wrote the change
      * @param transaction the BEGIN of the change's transaction (commit LSN, time, xid)
-     * @param index the change's position in its transaction, from 0
-     * @param last whether it is the transaction's last change
-     * @param keyColumns the table's key columns (primary key or configured key)
+     * @param seq the event's position in its transaction, from 0
+     * @param last whether it is the transaction's last event
      * @param version the row's version after the change
+     * @param columnStates the row's per-column merge state after the change, or null for tables without
      */
-    public ChangeEvent assemble(String origin, Begin transaction, int index, boolean last, RowChange change,
-            List<String> keyColumns, RowVersion version) {
-        Relation relation = change.relation();
-        ChangeEvent.Builder event = ChangeEvent.newBuilder()
-                .setEventId(origin + "/" + transaction.finalLsn() + "/" + index)
+    public ChangeEvent assemble(String origin, Begin transaction, int seq, boolean last, Relation relation,
+            ChangeImages images, RowVersion version, List<ColumnState> columnStates) {
+        return ChangeEvent.newBuilder()
+                .setEventId(origin + "/" + transaction.finalLsn() + "/" + seq)
                 .setOrigin(origin)
                 .setPublishedBy(publishedBy)
                 .setTable(new TableRef(relation.namespace(), relation.name()))
+                .setOp(images.operation())
+                .setKey(images.key())
+                .setAfter(images.after())
+                .setBefore(images.before())
+                .setUnchangedToastColumns(images.unchangedToast())
+                .setChangedColumns(images.changed())
                 .setVersion(version)
-                .setColumnStates(null)
+                .setColumnStates(columnStates)
                 .setSource(new SourceTransaction(transaction.xid(), transaction.finalLsn().value(),
-                        transaction.commitTimeMicros(), index, last));
-        List<String> unchangedToast = new ArrayList<>();
-        if (change instanceof Insert insert) {
-            event.setOp(Operation.INSERT).setAfter(image(insert.newTuple(), unchangedToast)).setBefore(null)
-                    .setKey(key(relation, insert.newTuple(), keyColumns)).setChangedColumns(null);
-        } else if (change instanceof Update update) {
-            List<Column> after = image(update.newTuple(), unchangedToast);
-            List<Column> before = oldImage(update.oldImage(), update.oldTuple());
-            event.setOp(Operation.UPDATE).setAfter(after).setBefore(before)
-                    .setKey(key(relation, update.newTuple(), keyColumns))
-                    .setChangedColumns(update.oldImage() == OldImage.FULL ? changed(before, after) : null);
-        } else if (change instanceof Delete delete) {
-            event.setOp(Operation.DELETE).setAfter(null).setBefore(oldImage(delete.oldImage(), delete.oldTuple()))
-                    .setKey(key(relation, delete.oldTuple(), keyColumns)).setChangedColumns(null);
-        }
-        return event.setUnchangedToastColumns(unchangedToast).build();
+                        transaction.commitTimeMicros(), seq, last))
+                .build();
     }
 
     private static List<Column> image(TupleData tuple, List<String> unchangedToast) {
@@ -100,7 +110,20 @@ public final class ChangeEventAssembler {
         return columns;
     }
 
-    private static List<Column> key(Relation relation, TupleData tuple, List<String> keyColumns) {
+    /** The key columns of the row a change leaves (the new key for an UPDATE that changed it). */
+    public static List<Column> key(RowChange change, List<String> keyColumns) {
+        Relation relation = change.relation();
+        TupleData tuple = change instanceof Insert insert ? insert.newTuple()
+                : change instanceof Update update ? update.newTuple() : ((Delete) change).oldTuple();
+        return keyOf(relation, tuple, keyColumns);
+    }
+
+    /** The key columns of the row before an UPDATE, when its old key was sent; else null. */
+    public static List<Column> oldKey(Update update, List<String> keyColumns) {
+        return update.oldImage() == OldImage.NONE ? null : keyOf(update.relation(), update.oldTuple(), keyColumns);
+    }
+
+    private static List<Column> keyOf(Relation relation, TupleData tuple, List<String> keyColumns) {
         List<Column> key = new ArrayList<>(keyColumns.size());
         for (String name : keyColumns) {
             int index = relation.indexOf(name);

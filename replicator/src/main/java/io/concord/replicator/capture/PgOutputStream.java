@@ -42,6 +42,11 @@ public final class PgOutputStream implements AutoCloseable {
         wal.confirmFlushed(lsn);
     }
 
+    /** The server's WAL position as of the last message or keepalive received. */
+    public Lsn lastReceivedLsn() {
+        return wal.lastReceivedLsn();
+    }
+
     public void forceUpdateStatus() throws SQLException {
         wal.forceUpdateStatus();
     }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code concord} command: the entry point of every subcommand. */
 @Command(name = "concord", mixinStandardHelpOptions = true, version = "concord 0.1.0",
         description = "Active-active replication for PostgreSQL through Kafka.",
-        subcommands = {InstallCommand.class, UninstallCommand.class, CheckCommand.class},
+        subcommands = {RunCommand.class, InstallCommand.class, UninstallCommand.class, CheckCommand.class},
         footer = {"", "Examples:", "  concord install --config concord.yaml", "  concord check --config concord.yaml"})
 public final class ConcordCli {
 

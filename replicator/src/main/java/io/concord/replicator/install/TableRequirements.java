@@ -1,21 +1,22 @@
 package io.concord.replicator.install;
 
 import io.concord.replicator.config.ConcordConfig;
-import java.util.Map;
+import io.concord.resolver.ResolverRegistry;
 
 /** What a table's resolver needs from PostgreSQL. */
 public final class TableRequirements {
+
+    private static final ResolverRegistry RESOLVERS = ResolverRegistry.load();
 
     private TableRequirements() {
     }
 
     /**
-     * A {@code counter} column merges deltas (new minus old value), so every UPDATE must carry
-     * the old row: REPLICA IDENTITY FULL.
+     * A resolver that merges column by column must know which columns a write changed, and a
+     * counter column merges deltas (new minus old): both need the old row with every UPDATE,
+     * which PostgreSQL sends only under REPLICA IDENTITY FULL.
      */
     public static boolean needsBeforeImage(ConcordConfig.Table table) {
-        return "merge".equals(table.resolver().name())
-                && table.resolver().options().get("columns") instanceof Map<?, ?> columns
-                && columns.containsValue("counter");
+        return RESOLVERS.create(table.resolver().name(), table.resolver().options()).resolver().tracking().enabled();
     }
 }

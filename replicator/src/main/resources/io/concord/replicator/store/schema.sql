@@ -8,24 +8,28 @@ CREATE TABLE IF NOT EXISTS concord.schema_version (
     installed_at timestamptz NOT NULL DEFAULT now()
 );
 
--- The version of every replicated row this DC knows, deleted rows included (tombstones).
--- Written by capture only, in WAL order; (lsn, seq) is the commit LSN of the change it reflects
--- and the change's index in its transaction, so a replay of WAL never bumps a version twice.
+-- The state of every replicated row this DC knows, deleted rows included (tombstones): `state` is
+-- the whole RowState (the unsuperseded concurrent versions and the current row), a RowStateRecord in
+-- Avro single-object encoding (schemas module), read by every later Concord version. vector, hlc,
+-- dc and deleted repeat the current row's version for people to query; `state` is what counts.
+-- Written by capture only, in WAL order; (lsn, seq) is the commit LSN of the change it reflects and
+-- the change's index in its transaction. A write only ever replaces a row at a smaller (lsn, seq),
+-- so neither a WAL replay nor a capture instance that was taken over can move a row back.
 CREATE TABLE IF NOT EXISTS concord.row_versions (
-    table_name    text    NOT NULL,
-    row_key       text    NOT NULL,            -- canonical JSON array of the key columns' text forms
-    vector        jsonb   NOT NULL,            -- version vector {"dc": writes seen}
-    hlc           bigint  NOT NULL,            -- hybrid logical clock of the last write, µs
-    dc            text    NOT NULL,            -- DC of the last write
-    deleted       boolean NOT NULL DEFAULT false,
-    column_stamps jsonb,                       -- merge tables: per-column {"col": [hlc, "dc"]}
-    counters      jsonb,                       -- merge counter columns: {"col": {"dc": contribution}}
-    lsn           pg_lsn  NOT NULL,
-    seq           integer NOT NULL DEFAULT 0,
+    table_name text    NOT NULL,               -- schema.table
+    row_key    text    NOT NULL,               -- canonical JSON array of the key columns' text forms
+    state      bytea   NOT NULL,               -- RowStateRecord, single-object encoded
+    vector     jsonb   NOT NULL,               -- current version vector {"dc": writes seen}
+    hlc        bigint  NOT NULL,               -- hybrid logical clock of the current version, µs
+    dc         text    NOT NULL,               -- DC of the current version
+    deleted    boolean NOT NULL DEFAULT false, -- the current row is a tombstone
+    lsn        pg_lsn  NOT NULL,
+    seq        integer NOT NULL DEFAULT 0,
     PRIMARY KEY (table_name, row_key)
 );
 
 -- Where capture stands: everything up to `lsn` is published to Kafka and reflected in row_versions.
+-- Only the instance holding the current epoch may write it (CaptureProgressStore).
 CREATE TABLE IF NOT EXISTS concord.capture_progress (
     slot       text        PRIMARY KEY,
     lsn        pg_lsn      NOT NULL,

@@ -145,8 +145,9 @@ class WalToKafkaRoundTripIT {
                     for (int i = 0; i < transaction.size(); i++) {
                         RowVersion version = new RowVersion(Map.of("a", (long) events.size() + 1),
                                 begin.commitTimeMicros(), "a");
-                        events.add(assembler.assemble("a", begin, i, i == transaction.size() - 1,
-                                transaction.get(i), List.of("id"), version));
+                        RowChange change = transaction.get(i);
+                        events.add(assembler.assemble("a", begin, i, i == transaction.size() - 1, change.relation(),
+                                ChangeEventAssembler.images(change, List.of("id")), version, null));
                     }
                 }
             }

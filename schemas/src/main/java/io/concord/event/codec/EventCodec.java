@@ -3,10 +3,12 @@ package io.concord.event.codec;
 import io.concord.event.ChangeEvent;
 import io.concord.event.DeadLetter;
 import io.concord.event.Heartbeat;
+import io.concord.event.RowStateRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -26,7 +28,9 @@ import org.apache.avro.util.ClassSecurityValidator;
  * current schema and every released one (see {@link SchemaHistory}).
  *
  * <p>One topic carries several record types (changes and heartbeats); {@link #decode} tells
- * them apart by fingerprint. Instances are thread-safe.
+ * them apart by fingerprint. The row state persisted in {@code concord.row_versions}
+ * ({@link RowStateRecord}) is encoded the same way, because it too is read by other Concord
+ * versions than the one that wrote it. Instances are thread-safe.
  */
 public final class EventCodec {
 
@@ -47,6 +51,12 @@ public final class EventCodec {
             new BinaryMessageEncoder<>(SpecificData.getForSchema(Heartbeat.SCHEMA$), Heartbeat.SCHEMA$);
     private final BinaryMessageEncoder<DeadLetter> deadLetterEncoder =
             new BinaryMessageEncoder<>(SpecificData.getForSchema(DeadLetter.SCHEMA$), DeadLetter.SCHEMA$);
+    private final BinaryMessageEncoder<RowStateRecord> rowStateEncoder =
+            new BinaryMessageEncoder<>(SpecificData.getForSchema(RowStateRecord.SCHEMA$), RowStateRecord.SCHEMA$);
+
+    /** The current schema of every record the codec handles, one per name in {@link SchemaHistory#RECORDS}. */
+    static final List<Schema> CURRENT =
+            List.of(ChangeEvent.SCHEMA$, Heartbeat.SCHEMA$, DeadLetter.SCHEMA$, RowStateRecord.SCHEMA$);
 
     /** The decoder of one record type, reading every known writer schema into the current one. */
     private record RecordDecoder(String record, BinaryMessageDecoder<SpecificRecord> decoder) {
@@ -57,7 +67,7 @@ public final class EventCodec {
 
     public EventCodec() {
         Map<String, RecordDecoder> byRecord = new HashMap<>();
-        for (Schema current : new Schema[] {ChangeEvent.SCHEMA$, Heartbeat.SCHEMA$, DeadLetter.SCHEMA$}) {
+        for (Schema current : CURRENT) {
             RecordDecoder decoder = new RecordDecoder(current.getName(),
                     new BinaryMessageDecoder<>(SpecificData.getForSchema(current), current));
             byRecord.put(current.getName(), decoder);
@@ -82,6 +92,10 @@ public final class EventCodec {
         return encode(deadLetterEncoder, deadLetter);
     }
 
+    public byte[] encode(RowStateRecord rowState) {
+        return encode(rowStateEncoder, rowState);
+    }
+
     private static <T> byte[] encode(BinaryMessageEncoder<T> encoder, T datum) {
         try {
             ByteBuffer buffer = encoder.encode(datum);
@@ -94,8 +108,9 @@ public final class EventCodec {
     }
 
     /**
-     * Decodes any Concord event, returning a {@link ChangeEvent}, {@link Heartbeat} or
-     * {@link DeadLetter}, read into the current schema whichever released schema wrote it.
+     * Decodes any Concord record, returning a {@link ChangeEvent}, {@link Heartbeat},
+     * {@link DeadLetter} or {@link RowStateRecord}, read into the current schema whichever released
+     * schema wrote it.
      *
      * @throws EventDecodingException naming what is wrong: no single-object header, an unknown
      *     fingerprint (printed in hex), or a body that does not match its schema

@@ -1,8 +1,5 @@
 package io.concord.event.codec;
 
-import io.concord.event.ChangeEvent;
-import io.concord.event.DeadLetter;
-import io.concord.event.Heartbeat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +29,7 @@ public final class ReleaseSchemas {
             throw new IllegalStateException(folder + " exists already: a released version is never rewritten");
         }
         Files.createDirectories(folder);
-        for (Schema schema : new Schema[] {ChangeEvent.SCHEMA$, Heartbeat.SCHEMA$, DeadLetter.SCHEMA$}) {
+        for (Schema schema : EventCodec.CURRENT) {
             Files.writeString(folder.resolve(schema.getName() + ".avsc"), schema.toString(true) + "\n",
                     StandardCharsets.UTF_8);
         }

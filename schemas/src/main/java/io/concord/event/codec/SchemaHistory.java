@@ -18,8 +18,11 @@ import org.apache.avro.Schema;
  */
 public final class SchemaHistory {
 
-    /** Records that travel on Kafka; every released version has one file for each. */
-    public static final List<String> RECORDS = List.of("ChangeEvent", "Heartbeat", "DeadLetter");
+    /**
+     * Records that another Concord version may read: the events on Kafka, and the row state stored in
+     * {@code concord.row_versions}. Every released version has one file for each.
+     */
+    public static final List<String> RECORDS = List.of("ChangeEvent", "Heartbeat", "DeadLetter", "RowStateRecord");
 
     private static final String ROOT = "/io/concord/event/history/";
 

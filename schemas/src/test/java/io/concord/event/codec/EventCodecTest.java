@@ -16,7 +16,9 @@ import io.concord.event.JsonValue;
 import io.concord.event.NumericSpecial;
 import io.concord.event.NumericValue;
 import io.concord.event.Operation;
+import io.concord.event.RowStateRecord;
 import io.concord.event.RowVersion;
+import io.concord.event.Sibling;
 import io.concord.event.SourceTransaction;
 import io.concord.event.TableRef;
 import io.concord.event.TextValue;
@@ -59,6 +61,24 @@ class EventCodecTest {
 
         assertThat(codec.decode(codec.encode(heartbeat))).isEqualTo(heartbeat);
         assertThat(codec.decode(codec.encode(deadLetter))).isEqualTo(deadLetter);
+    }
+
+    @Test
+    void storedRowStatesShareTheCodec() throws Exception {
+        ChangeEvent event = sampleEvent();
+        Sibling live = new Sibling(Operation.UPDATE, event.getAfter(), event.getVersion(), null,
+                event.getKey(), List.of("c1"));
+        Sibling tombstone = new Sibling(Operation.DELETE, null,
+                new RowVersion(Map.of("b", 2L), 1_700_000_000_000_002L, "b"), null, null, null);
+        RowStateRecord state = new RowStateRecord(List.of(live, tombstone),
+                new Sibling(Operation.UPDATE, event.getAfter(),
+                        new RowVersion(Map.of("a", 3L, "b", 2L), 1_700_000_000_000_002L, "b"), null, null, null),
+                Map.of("id", "int8"));
+
+        byte[] bytes = codec.encode(state);
+
+        assertThat(EventCodec.fingerprintOf(bytes)).isEqualTo(EventCodec.fingerprint(RowStateRecord.SCHEMA$));
+        assertThat(codec.decode(bytes)).isEqualTo(state);
     }
 
     @Test

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.concord.event.ChangeEvent;
 import io.concord.event.DeadLetter;
 import io.concord.event.Heartbeat;
+import io.concord.event.RowStateRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -25,7 +27,8 @@ class SchemaCompatibilityTest {
     private static final Map<String, Schema> CURRENT = Map.of(
             "ChangeEvent", ChangeEvent.SCHEMA$,
             "Heartbeat", Heartbeat.SCHEMA$,
-            "DeadLetter", DeadLetter.SCHEMA$);
+            "DeadLetter", DeadLetter.SCHEMA$,
+            "RowStateRecord", RowStateRecord.SCHEMA$);
 
     @Test
     void currentSchemasAreCompatibleBothWaysWithEveryReleasedVersion() {
@@ -59,8 +62,7 @@ class SchemaCompatibilityTest {
     void removingAFieldWithoutDefaultIsCaught() {
         Schema withoutOrigin = withoutField(ChangeEvent.SCHEMA$, "origin");
 
-        List<String> violations = CompatibilityGate.violations(
-                Map.of("ChangeEvent", withoutOrigin, "Heartbeat", Heartbeat.SCHEMA$, "DeadLetter", DeadLetter.SCHEMA$),
+        List<String> violations = CompatibilityGate.violations(currentWith("ChangeEvent", withoutOrigin),
                 SchemaHistory.all());
 
         assertThat(violations).isNotEmpty()
@@ -74,8 +76,7 @@ class SchemaCompatibilityTest {
         Schema extended = withExtraField(Heartbeat.SCHEMA$, new Schema.Field("region", Schema.create(Schema.Type.STRING),
                 "region of the DC", (Object) null));
 
-        List<String> violations = CompatibilityGate.violations(
-                Map.of("ChangeEvent", ChangeEvent.SCHEMA$, "Heartbeat", extended, "DeadLetter", DeadLetter.SCHEMA$),
+        List<String> violations = CompatibilityGate.violations(currentWith("Heartbeat", extended),
                 SchemaHistory.all());
 
         assertThat(violations).anySatisfy(v -> assertThat(v)
@@ -88,16 +89,31 @@ class SchemaCompatibilityTest {
                 Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
                 "region of the DC", Schema.Field.NULL_DEFAULT_VALUE));
 
-        assertThat(CompatibilityGate.violations(
-                Map.of("ChangeEvent", ChangeEvent.SCHEMA$, "Heartbeat", extended, "DeadLetter", DeadLetter.SCHEMA$),
-                SchemaHistory.all())).isEmpty();
+        assertThat(CompatibilityGate.violations(currentWith("Heartbeat", extended), SchemaHistory.all())).isEmpty();
     }
 
     @Test
     void aRecordThatDisappearsIsCaught() {
-        assertThat(CompatibilityGate.violations(
-                Map.of("ChangeEvent", ChangeEvent.SCHEMA$, "Heartbeat", Heartbeat.SCHEMA$), SchemaHistory.all()))
+        Map<String, Schema> withoutDeadLetter = new HashMap<>(CURRENT);
+        withoutDeadLetter.remove("DeadLetter");
+
+        assertThat(CompatibilityGate.violations(withoutDeadLetter, SchemaHistory.all()))
                 .anySatisfy(v -> assertThat(v).contains("DeadLetter").contains("no longer defined"));
+    }
+
+    @Test
+    void theStoredRowStateIsHeldToTheGateLikeTheEvents() {
+        Schema withoutSiblings = withoutField(RowStateRecord.SCHEMA$, "siblings");
+
+        assertThat(CompatibilityGate.violations(currentWith("RowStateRecord", withoutSiblings), SchemaHistory.all()))
+                .anySatisfy(v -> assertThat(v).contains("RowStateRecord of v1 cannot read data written by the current schema")
+                        .contains("siblings"));
+    }
+
+    private static Map<String, Schema> currentWith(String record, Schema schema) {
+        Map<String, Schema> current = new HashMap<>(CURRENT);
+        current.put(record, schema);
+        return current;
     }
 
     private static Schema withoutField(Schema schema, String name) {

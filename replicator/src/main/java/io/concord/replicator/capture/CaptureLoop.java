@@ -1,0 +1,272 @@
+package io.concord.replicator.capture;
+
+import io.concord.event.ChangeEvent;
+import io.concord.event.Heartbeat;
+import io.concord.event.codec.EventCodec;
+import io.concord.replicator.capture.pgoutput.Begin;
+import io.concord.replicator.capture.pgoutput.Commit;
+import io.concord.replicator.capture.pgoutput.LogicalMessage;
+import io.concord.replicator.capture.pgoutput.Origin;
+import io.concord.replicator.capture.pgoutput.RowChange;
+import io.concord.replicator.capture.pgoutput.Truncate;
+import io.concord.replicator.publish.TransactionalPublisher;
+import io.concord.replicator.store.CaptureProgressStore;
+import io.concord.replicator.store.RowKey;
+import io.concord.replicator.store.RowStateStore;
+import io.concord.replicator.store.StoredRowState;
+import io.concord.version.DcId;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the slot, versions local changes and publishes them, one batch at a time.
+ *
+ * <p>Each batch goes through these steps, in this order, and the order is what makes a crash
+ * anywhere safe:
+ * <ol>
+ *   <li>version the batch's changes in WAL order from the stored row states;</li>
+ *   <li>publish the events in one Kafka transaction and wait until Kafka acknowledged all of them;</li>
+ *   <li>persist the new row states and the progress (last whole transaction, clock) in one
+ *       PostgreSQL transaction, fenced by this instance's epoch;</li>
+ *   <li>only then confirm the slot's flushed LSN, up to the last whole transaction.</li>
+ * </ol>
+ * The slot never moves past a change that is not on Kafka, so nothing committed is lost; a
+ * crash before step 3 replays WAL into the same versions (see {@link ChangeVersioner}), so what
+ * is published twice is identical.
+ */
+final class CaptureLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureLoop.class);
+    /** Changes from Concord's own apply carry a replication origin with this prefix. */
+    static final String APPLY_ORIGIN_PREFIX = "concord_";
+
+    private final DcId dc;
+    private final CapturedTables tables;
+    private final Connection state;
+    private final RowStateStore rowStates;
+    private final CaptureProgressStore progressStore;
+    private final TransactionalPublisher publisher;
+    private final EventCodec codec;
+    private final CaptureSettings settings;
+    private final CaptureMetrics metrics;
+    private final long epoch;
+    private final CaptureClock clock;
+    private final ChangeVersioner versioner;
+    private final Clock wallClock;
+    private final Lsn alreadyCapturedUpTo;
+    private final RowStateCache cache;
+
+    private CaptureTransaction transaction;
+    private final List<StoredRowState> dirty = new ArrayList<>();
+    private final List<ChangeEvent> toPublish = new ArrayList<>();
+    private Lsn lastWholeTransaction;
+    private Lsn confirmed = Lsn.INVALID;
+    private long clockAtLastCommit;
+    private long nextHeartbeatMillis;
+    private Lsn pendingConfirm;
+    private Lsn savedProgress;
+
+    CaptureLoop(DcId dc, CapturedTables tables, Connection state, RowStateStore rowStates,
+            CaptureProgressStore progressStore, CaptureProgressStore.Progress progress, long epoch,
+            TransactionalPublisher publisher, EventCodec codec, CaptureSettings settings, CaptureMetrics metrics,
+            Clock wallClock) {
+        this.dc = dc;
+        this.tables = tables;
+        this.state = state;
+        this.rowStates = rowStates;
+        this.progressStore = progressStore;
+        this.publisher = publisher;
+        this.codec = codec;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.epoch = epoch;
+        this.wallClock = wallClock;
+        this.clock = new CaptureClock(progress.hlc());
+        this.clockAtLastCommit = progress.hlc();
+        this.alreadyCapturedUpTo = progress.lsn();
+        this.lastWholeTransaction = progress.lsn();
+        this.versioner = new ChangeVersioner(dc, clock);
+        this.cache = new RowStateCache(settings.cachedRows());
+    }
+
+    /** Runs until {@code running} turns false or something fails; the caller handles restarts. */
+    void run(PgOutputStream stream, BooleanSupplier running) throws SQLException, InterruptedException {
+        List<WalEvent> batch = new ArrayList<>();
+        int changes = 0;
+        while (running.getAsBoolean()) {
+            WalEvent event = stream.readPending();
+            if (event != null) {
+                batch.add(event);
+                if (event.message() instanceof RowChange) {
+                    changes++;
+                }
+                if (changes < settings.maxBatchEvents()) {
+                    continue; // keep reading until the batch is full or we caught up with the server
+                }
+            }
+            if (!batch.isEmpty()) {
+                process(batch, stream);
+                batch.clear();
+                changes = 0;
+                heartbeatIfDue();
+            } else {
+                heartbeatIfDue();
+                advanceIdleSlot(stream);
+                Thread.sleep(settings.idlePollMillis());
+            }
+        }
+    }
+
+    private void process(List<WalEvent> batch, PgOutputStream stream) throws SQLException {
+        List<Object> work = prepare(batch);
+        for (Object item : work) {
+            handle(item);
+        }
+        flush(stream);
+    }
+
+    /** Decodes the batch's changes once and loads the state of every row they touch in one query. */
+    private List<Object> prepare(List<WalEvent> batch) throws SQLException {
+        List<Object> work = new ArrayList<>(batch.size());
+        Set<RowKey> missing = new HashSet<>();
+        for (WalEvent event : batch) {
+            if (event.message() instanceof RowChange change) {
+                CapturedTable table = tables.get(change.relation().namespace(), change.relation().name());
+                if (table == null) {
+                    LOG.warn("change to {} ignored: it is in the publication but not in the config",
+                            change.relation().qualifiedName());
+                    continue;
+                }
+                ChangeVersioner.Split split = ChangeVersioner.split(table, change);
+                split.keys().stream().filter(key -> !cache.contains(key)).forEach(missing::add);
+                work.add(new PreparedChange(table, split));
+            } else {
+                work.add(event.message());
+            }
+        }
+        if (!missing.isEmpty()) {
+            Map<RowKey, StoredRowState> loaded = rowStates.load(state, missing);
+            missing.forEach(key -> cache.put(key, loaded.get(key)));
+            state.commit();
+        }
+        return work;
+    }
+
+    private record PreparedChange(CapturedTable table, ChangeVersioner.Split split) {
+    }
+
+    private void handle(Object item) {
+        if (item instanceof Begin begin) {
+            transaction = new CaptureTransaction(begin, !begin.finalLsn().isAfter(alreadyCapturedUpTo));
+        } else if (item instanceof Origin origin) {
+            transaction.origin(origin.name());
+        } else if (item instanceof PreparedChange prepared) {
+            if (transaction.alreadyCaptured() || appliedByConcord()) {
+                // Applied changes reach the row states through the apply side's message, not as local writes.
+                return;
+            }
+            for (ChangeVersioner.Versioned versioned : versioner.version(transaction, prepared.table(),
+                    prepared.split(), cache::get)) {
+                if (versioned.state() != null) {
+                    cache.put(versioned.state().key(), versioned.state());
+                    dirty.add(versioned.state());
+                }
+                ChangeEvent previous = transaction.hold(versioned.event());
+                if (previous != null) {
+                    toPublish.add(previous);
+                }
+            }
+        } else if (item instanceof Commit commit) {
+            ChangeEvent last = transaction.releaseLast();
+            if (last != null) {
+                toPublish.add(last);
+            }
+            if (!transaction.alreadyCaptured()) {
+                lastWholeTransaction = transaction.begin().finalLsn();
+                clockAtLastCommit = clock.current();
+            }
+            pendingConfirm = commit.endLsn();
+            transaction = null;
+        } else if (item instanceof Truncate truncate) {
+            metrics.truncateIgnored();
+            LOG.warn("TRUNCATE of {} at commit {} is not replicated: peers keep their rows. Delete the rows "
+                    + "instead, or truncate every DC by hand", truncate.relations(), transaction.begin().finalLsn());
+        } else if (item instanceof LogicalMessage message && message.transactional()) {
+            LOG.debug("logical message {} in transaction {}", message.prefix(), transaction.begin().finalLsn());
+        }
+    }
+
+    private boolean appliedByConcord() {
+        return transaction.origin() != null && transaction.origin().startsWith(APPLY_ORIGIN_PREFIX);
+    }
+
+    /** Steps 2 to 4 of the class comment. */
+    private void flush(PgOutputStream stream) throws SQLException {
+        if (!toPublish.isEmpty()) {
+            for (ChangeEvent event : toPublish) {
+                publisher.send(keyOf(event), codec.encode(event));
+            }
+            publisher.commit();
+            metrics.published(toPublish.size());
+            toPublish.clear();
+            CrashPoint.reach(CrashPoint.AFTER_PUBLISH);
+        }
+        // The held-back event's state is in `dirty` too; persisting it before the event is out is
+        // harmless: a replay finds it at the event's own position and reuses its version.
+        if (!dirty.isEmpty() || !lastWholeTransaction.equals(savedProgress)) {
+            rowStates.save(state, dirty);
+            progressStore.save(state, settings.slot(), epoch, lastWholeTransaction, clockAtLastCommit);
+            state.commit();
+            dirty.clear();
+            savedProgress = lastWholeTransaction;
+        }
+        if (pendingConfirm != null && transaction == null) {
+            confirm(stream, pendingConfirm);
+            pendingConfirm = null;
+        }
+    }
+
+    private void heartbeatIfDue() {
+        long now = wallClock.millis();
+        if (now >= nextHeartbeatMillis) {
+            publisher.send(dc.value().getBytes(StandardCharsets.UTF_8),
+                    codec.encode(new Heartbeat(dc.value(), now * 1000, confirmed.value(), clock.current())));
+            publisher.commit();
+            nextHeartbeatMillis = now + settings.heartbeatMillis();
+        }
+    }
+
+    private void advanceIdleSlot(PgOutputStream stream) throws SQLException {
+        // Nothing in flight and everything read is handled: the slot may move to the server's
+        // latest position even when the WAL held nothing for us (other tables, other databases).
+        if (transaction == null) {
+            Lsn received = stream.lastReceivedLsn();
+            if (received.isAfter(confirmed)) {
+                confirm(stream, received);
+            }
+        }
+    }
+
+    private void confirm(PgOutputStream stream, Lsn lsn) throws SQLException {
+        stream.confirmFlushed(lsn);
+        stream.forceUpdateStatus();
+        confirmed = lsn;
+        metrics.confirmed(lsn);
+    }
+
+    /** Kafka key: table and primary key, so that a row's events stay together when compacted or inspected. */
+    static byte[] keyOf(ChangeEvent event) {
+        return RowKey.of(event.getTable().getSchema() + "." + event.getTable().getName(), event.getKey())
+                .toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

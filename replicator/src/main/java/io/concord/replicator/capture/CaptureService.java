@@ -1,0 +1,180 @@
+package io.concord.replicator.capture;
+
+import io.concord.event.codec.EventCodec;
+import io.concord.replicator.config.ConcordConfig;
+import io.concord.replicator.publish.CaptureFencedException;
+import io.concord.replicator.publish.KafkaClientProperties;
+import io.concord.replicator.publish.TopicManager;
+import io.concord.replicator.publish.TransactionalPublisher;
+import io.concord.replicator.store.CaptureProgressStore;
+import io.concord.replicator.store.RowStateStore;
+import io.concord.replicator.types.JdbcTypeCatalog;
+import io.concord.replicator.types.TypeRegistry;
+import io.concord.resolver.ResolverRegistry;
+import io.concord.version.DcId;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One DC's capture, from becoming the active instance to a clean stop.
+ *
+ * <p>Only one instance of a DC captures at a time. The slot admits one reader, so a second
+ * instance waits as a standby, retrying until the slot is free (its holder died or stopped),
+ * then takes over: it bumps the capture epoch in PostgreSQL and re-registers the transactional
+ * producer, which fences the previous instance in both places should it still be alive.
+ *
+ * <p>Failures never end the thread silently: retryable ones (connection lost, broker down) are
+ * logged and retried with backoff; being fenced stops capture for good, and {@link #failure()}
+ * tells why.
+ */
+public final class CaptureService implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureService.class);
+    private static final long RETRY_MILLIS = 1_000;
+
+    private final ConcordConfig config;
+    private final CaptureSettings settings;
+    private final CaptureMetrics metrics = new CaptureMetrics();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile boolean active;
+    private volatile Throwable failure;
+    private boolean standby;
+
+    public CaptureService(ConcordConfig config) {
+        this(config, CaptureSettings.of(config));
+    }
+
+    public CaptureService(ConcordConfig config, CaptureSettings settings) {
+        this.config = config;
+        this.settings = settings;
+    }
+
+    @Override
+    public void run() {
+        try (TopicManager topics = new TopicManager(kafkaProperties("admin"))) {
+            topics.ensureSinglePartitionTopic(config.topics().changes(config.dc()), config.topics().replicationFactor());
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.error("capture of DC {} cannot start: {}", config.dc(), e.getMessage(), e);
+            return;
+        }
+        while (running.get()) {
+            try {
+                captureUntilStopped();
+            } catch (CaptureFencedException e) {
+                failure = e;
+                LOG.error("capture of DC {} stops: {}", config.dc(), e.getMessage());
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (SlotBusyException e) {
+                if (!standby) {
+                    LOG.info("standby: slot {} is held by another instance of DC {}; taking over when it is free",
+                            settings.slot(), config.dc());
+                    standby = true;
+                }
+                pause();
+            } catch (Exception e) {
+                LOG.warn("capture of DC {} failed, retrying in {} ms: {}", config.dc(), RETRY_MILLIS, e.toString());
+                pause();
+            } finally {
+                active = false;
+            }
+        }
+    }
+
+    private void captureUntilStopped() throws Exception {
+        try (Connection state = connect();
+                PgOutputStream stream = openStream(state)) {
+            CaptureProgressStore progressStore = new CaptureProgressStore();
+            long epoch = progressStore.claim(state, settings.slot());
+            state.commit();
+            CaptureProgressStore.Progress progress = progressStore.load(state, settings.slot());
+            state.commit();
+            try (TransactionalPublisher publisher = new TransactionalPublisher(kafkaProperties("capture"), config.dc(),
+                    config.topics().changes(config.dc()))) {
+                publisher.open();
+                active = true;
+                standby = false;
+                LOG.info("capture of DC {} is active (epoch {}), resuming after {}", config.dc(), epoch, progress.lsn());
+                CapturedTables tables = CapturedTables.load(config, ResolverRegistry.load(), state);
+                state.commit();
+                new CaptureLoop(DcId.of(config.dc()), tables, state, new RowStateStore(), progressStore, progress, epoch,
+                        publisher, new EventCodec(), settings, metrics, Clock.systemUTC()).run(stream, running::get);
+            }
+        }
+    }
+
+    private PgOutputStream openStream(Connection state) throws SQLException {
+        TypeRegistry types = new TypeRegistry(new JdbcTypeCatalog(this::connect));
+        try {
+            return PgOutputStream.open(config.postgres().url(), config.postgres().user(), config.postgres().password(),
+                    WalStreamOptions.of(settings.slot(), settings.publication()), Lsn.INVALID, types);
+        } catch (SQLException e) {
+            if ("55006".equals(e.getSQLState())) {
+                throw new SlotBusyException(e);
+            }
+            throw e;
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", config.postgres().user());
+        if (config.postgres().password() != null) {
+            properties.setProperty("password", config.postgres().password());
+        }
+        properties.setProperty("ApplicationName", "concord-capture-" + config.dc());
+        Connection connection = DriverManager.getConnection(config.postgres().url(), properties);
+        connection.setAutoCommit(false);
+        return connection;
+    }
+
+    private Properties kafkaProperties(String role) {
+        return KafkaClientProperties.common(config.kafka(), "concord-" + role + "-" + config.dc());
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.set(false);
+        }
+    }
+
+    /** Asks the loop to stop after its current batch. */
+    public void stop() {
+        running.set(false);
+    }
+
+    /** Whether this instance holds the slot and publishes. */
+    public boolean isActive() {
+        return active;
+    }
+
+    /** Why capture stopped for good, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public CaptureMetrics metrics() {
+        return metrics;
+    }
+
+    /** The slot is being read by another instance of this DC: we are the standby. */
+    private static final class SlotBusyException extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        SlotBusyException(SQLException cause) {
+            super(cause.getMessage(), cause.getSQLState(), cause);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.concord.replicator.capture;
+
+import io.concord.replicator.config.ConcordConfig;
+
+/**
+ * Capture's tuning, from config or tests.
+ *
+ * @param slot the replication slot
+ * @param publication the publication over the replicated tables
+ * @param maxBatchEvents most changes published before Kafka is waited for and the slot confirmed
+ * @param heartbeatMillis how often a heartbeat is published
+ * @param idlePollMillis how long to sleep when the server has sent nothing new
+ * @param cachedRows how many row states stay in memory between batches
+ */
+public record CaptureSettings(String slot, String publication, int maxBatchEvents, long heartbeatMillis,
+        long idlePollMillis, int cachedRows) {
+
+    public static CaptureSettings of(ConcordConfig config) {
+        return new CaptureSettings(config.capture().slot(), config.capture().publication(),
+                config.capture().maxBatchEvents(), config.capture().heartbeatInterval().toMillis(), 2,
+                // A whole batch's rows must fit, or a row could be evicted between prefetch and use.
+                Math.max(20_000, 2 * config.capture().maxBatchEvents()));
+    }
+}

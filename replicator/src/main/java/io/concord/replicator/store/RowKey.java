@@ -1,0 +1,78 @@
+package io.concord.replicator.store;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import io.concord.event.Column;
+import io.concord.event.TableRef;
+import io.concord.replicator.types.PgTextCodec;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The identity of a replicated row, the key of {@code concord.row_versions}: it must be identical in
+ * every DC for the same row, since that is how a remote change finds the local state of its row.
+ *
+ * <p>{@code key} is a JSON array of the key columns' PostgreSQL text forms ({@link PgTextCodec#encode}),
+ * in key-column order, NULL as JSON {@code null}: {@code ["42","x"]}. The text form is what every DC
+ * reads from its WAL and what an event's Datums encode back to exactly, so it does not depend on who
+ * decoded the row. The JSON is compact (no white space) and escapes only what JSON requires: {@code "},
+ * {@code \} and control characters; everything else, {@code /} and non-ASCII included, is written as is.
+ *
+ * @param table the table, {@code schema.name} as the schema and table are named (unquoted)
+ * @param key   the key columns' text forms as a canonical JSON array
+ */
+public record RowKey(String table, String key) {
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(JsonWriteFeature.ESCAPE_NON_ASCII)
+            .disable(JsonWriteFeature.ESCAPE_FORWARD_SLASHES)
+            .build();
+
+    /** Checks the parts. */
+    public RowKey {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(key, "key");
+    }
+
+    /**
+     * The key of the row of {@code table} ({@code schema.name}) whose key columns hold these values.
+     *
+     * @throws IllegalArgumentException if there is no key column: every replicated table has a key
+     */
+    public static RowKey of(String table, List<Column> keyColumns) {
+        if (keyColumns.isEmpty()) {
+            throw new IllegalArgumentException("a row of " + table + " needs at least one key column");
+        }
+        StringWriter out = new StringWriter(16 * keyColumns.size());
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartArray();
+            for (Column column : keyColumns) {
+                String text = PgTextCodec.encode(column.getValue());
+                if (text == null) {
+                    json.writeNull();
+                } else {
+                    json.writeString(text);
+                }
+            }
+            json.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the key of a row of " + table, e);
+        }
+        return new RowKey(table, out.toString());
+    }
+
+    /** The key of the row of {@code table} whose key columns hold these values. */
+    public static RowKey of(TableRef table, List<Column> keyColumns) {
+        return of(table.getSchema() + "." + table.getName(), keyColumns);
+    }
+
+    /** {@code table} directly followed by {@code key}, e.g. {@code public.orders["42","x"]}: stable, for logs and message keys. */
+    @Override
+    public String toString() {
+        return table + key;
+    }
+}

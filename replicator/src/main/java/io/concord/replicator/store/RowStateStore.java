@@ -1,0 +1,227 @@
+package io.concord.replicator.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.concord.event.codec.EventDecodingException;
+import io.concord.replicator.capture.Lsn;
+import io.concord.resolver.VersionedRow;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads and writes the state of replicated rows in {@code concord.row_versions}, many rows per round
+ * trip: keys and values go as parameter arrays that the server unnests, a load in one statement, a
+ * save in one per {@value #ROWS_PER_STATEMENT} rows.
+ *
+ * <p>Capture alone writes, in WAL order; apply reads, locking the rows it is about to decide. Neither
+ * method commits: they run in the caller's transaction, so that capture saves the states of a batch
+ * and its progress ({@link CaptureProgressStore#save}) atomically.
+ *
+ * <p><b>Rows only move forward.</b> A save replaces a stored state only by one at a later WAL position
+ * {@code (lsn, seq)}; an equal or earlier one is skipped in the statement itself. A WAL replay after a
+ * crash, or a capture instance that lost its slot but has not noticed yet, can therefore never take a
+ * row back to an older version, whatever the interleaving.
+ *
+ * <p>Every statement locks and writes its rows in one order, by table then key (Java string order,
+ * handed to the server as array positions), and a large save goes through its statements in that
+ * order too; so concurrent writers and lockers of overlapping rows queue up instead of deadlocking.
+ * Thread-safe; holds no connection.
+ */
+public final class RowStateStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RowStateStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Bounds the memory one statement takes (its parameter arrays) when a huge transaction is saved. */
+    static final int ROWS_PER_STATEMENT = 10_000;
+
+    /** The order in which rows are locked and written, the same in every statement: see the type's doc. */
+    private static final Comparator<RowKey> LOCK_ORDER = Comparator.comparing(RowKey::table).thenComparing(RowKey::key);
+
+    private static final String SELECT = """
+            SELECT v.table_name, v.row_key, v.state, v.lsn::text, v.seq
+              FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS k(table_name, row_key, n)
+              JOIN concord.row_versions v ON v.table_name = k.table_name AND v.row_key = k.row_key""";
+
+    private static final String SELECT_FOR_UPDATE = SELECT + " ORDER BY k.n FOR UPDATE OF v";
+
+    private static final String UPSERT = """
+            INSERT INTO concord.row_versions AS r (table_name, row_key, state, vector, hlc, dc, deleted, lsn, seq)
+            SELECT u.t, u.k, u.s, u.v::jsonb, u.h, u.d, u.x, u.l::pg_lsn, u.q
+              FROM unnest(?::text[], ?::text[], ?::bytea[], ?::text[], ?::bigint[], ?::text[], ?::boolean[],
+                          ?::text[], ?::integer[]) WITH ORDINALITY AS u(t, k, s, v, h, d, x, l, q, n)
+             ORDER BY u.n
+            ON CONFLICT (table_name, row_key) DO UPDATE
+               SET state = EXCLUDED.state, vector = EXCLUDED.vector, hlc = EXCLUDED.hlc, dc = EXCLUDED.dc,
+                   deleted = EXCLUDED.deleted, lsn = EXCLUDED.lsn, seq = EXCLUDED.seq
+             WHERE (r.lsn, r.seq) < (EXCLUDED.lsn, EXCLUDED.seq)""";
+
+    private final RowStateCodec codec = new RowStateCodec();
+
+    /**
+     * The stored states of these rows; a row with no stored state is absent from the map.
+     *
+     * @throws IllegalStateException if a stored state cannot be read (names the row)
+     */
+    public Map<RowKey, StoredRowState> load(Connection connection, Collection<RowKey> keys) throws SQLException {
+        return select(connection, keys, SELECT);
+    }
+
+    /**
+     * As {@link #load}, and locks the stored rows ({@code FOR UPDATE}) until the caller's transaction
+     * ends, so that nothing else writes their state meanwhile. Rows with no stored state are not locked:
+     * nothing exists to lock.
+     *
+     * <p>For the applier, and only <em>after</em> it has waited for capture to pass the WAL position
+     * read once the target rows were locked. Capture writes these very rows: locked before that wait,
+     * capture would block on them while the applier waits for capture, and neither would move again
+     * (PostgreSQL cannot see the wait, so it reports no deadlock).
+     */
+    public Map<RowKey, StoredRowState> loadForUpdate(Connection connection, Collection<RowKey> keys)
+            throws SQLException {
+        return select(connection, keys, SELECT_FOR_UPDATE);
+    }
+
+    private Map<RowKey, StoredRowState> select(Connection connection, Collection<RowKey> keys, String sql)
+            throws SQLException {
+        TreeSet<RowKey> distinct = new TreeSet<>(LOCK_ORDER);
+        distinct.addAll(keys);
+        Map<RowKey, StoredRowState> states = new HashMap<>(distinct.size() * 2);
+        if (distinct.isEmpty()) {
+            return states;
+        }
+        String[] tables = new String[distinct.size()];
+        String[] rowKeys = new String[distinct.size()];
+        int i = 0;
+        for (RowKey key : distinct) {
+            tables[i] = key.table();
+            rowKeys[i++] = key.key();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql);
+             SqlArrays arrays = new SqlArrays(connection, statement)) {
+            arrays.bind(1, "text", tables);
+            arrays.bind(2, "text", rowKeys);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    StoredRowState state = read(rows);
+                    states.put(state.key(), state);
+                }
+            }
+        }
+        return states;
+    }
+
+    private StoredRowState read(ResultSet row) throws SQLException {
+        RowKey key = new RowKey(row.getString(1), row.getString(2));
+        Lsn lsn = Lsn.parse(row.getString(4));
+        try {
+            RowStateCodec.Decoded decoded = codec.decode(row.getBytes(3));
+            return new StoredRowState(key, decoded.state(), lsn, row.getInt(5), decoded.columnTypes());
+        } catch (EventDecodingException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot read the stored state of " + key + " (saved at LSN " + lsn
+                    + ", seq " + row.getInt(5) + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Upserts these states, up to {@value #ROWS_PER_STATEMENT} rows per statement. A stored row is
+     * overwritten only by a state at a later {@code (lsn, seq)}; when the collection holds one row more
+     * than once, its latest state is saved (of two at the same position, the first).
+     *
+     * @throws IllegalArgumentException if a state cannot be encoded (a column without a type, a value
+     *     that does not fit its type); the caller must roll back, as earlier statements may have run
+     */
+    public void save(Connection connection, Collection<StoredRowState> states) throws SQLException {
+        Map<RowKey, StoredRowState> latest = new LinkedHashMap<>();
+        for (StoredRowState state : states) {
+            latest.merge(state.key(), state, (kept, next) -> next.isAfter(kept) ? next : kept);
+        }
+        List<StoredRowState> rows = new ArrayList<>(latest.values());
+        rows.sort(Comparator.comparing(StoredRowState::key, LOCK_ORDER));
+        int written = 0;
+        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+            written += upsert(connection, rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT)));
+        }
+        if (written < rows.size() && LOG.isDebugEnabled()) {
+            LOG.debug("saved {} row states; {} were already stored at the same or a later WAL position",
+                    written, rows.size() - written);
+        }
+    }
+
+    /** Upserts one statement's worth of rows; returns how many it wrote. */
+    private int upsert(Connection connection, List<StoredRowState> rows) throws SQLException {
+        Columns columns = new Columns(rows.size());
+        rows.forEach(columns::add);
+        try (PreparedStatement statement = connection.prepareStatement(UPSERT);
+             SqlArrays arrays = new SqlArrays(connection, statement)) {
+            arrays.bind(1, "text", columns.tables);
+            arrays.bind(2, "text", columns.keys);
+            arrays.bind(3, "bytea", columns.states);
+            arrays.bind(4, "text", columns.vectors);
+            arrays.bind(5, "int8", columns.hlcs);
+            arrays.bind(6, "text", columns.dcs);
+            arrays.bind(7, "bool", columns.deleted);
+            arrays.bind(8, "text", columns.lsns);
+            arrays.bind(9, "int4", columns.seqs);
+            return statement.executeUpdate();
+        }
+    }
+
+    /** The statement's parameter arrays: the encoded state and its readable projection, per row. */
+    private final class Columns {
+
+        final String[] tables;
+        final String[] keys;
+        final byte[][] states;
+        final String[] vectors;
+        final Long[] hlcs;
+        final String[] dcs;
+        final Boolean[] deleted;
+        final String[] lsns;
+        final Integer[] seqs;
+        private int next;
+
+        Columns(int size) {
+            tables = new String[size];
+            keys = new String[size];
+            states = new byte[size][];
+            vectors = new String[size];
+            hlcs = new Long[size];
+            dcs = new String[size];
+            deleted = new Boolean[size];
+            lsns = new String[size];
+            seqs = new Integer[size];
+        }
+
+        void add(StoredRowState stored) {
+            VersionedRow current = stored.state().current();
+            int i = next++;
+            tables[i] = stored.key().table();
+            keys[i] = stored.key().key();
+            try {
+                states[i] = codec.encode(stored.state(), stored.columnTypes());
+                vectors[i] = JSON.writeValueAsString(current.version().vector().toMap());
+            } catch (IllegalArgumentException | JsonProcessingException e) {
+                throw new IllegalArgumentException("cannot store the state of " + stored.key() + ": " + e.getMessage(),
+                        e);
+            }
+            hlcs[i] = current.version().hlc();
+            dcs[i] = current.version().dc().value();
+            deleted[i] = current.isTombstone();
+            lsns[i] = stored.lsn().toString();
+            seqs[i] = stored.seq();
+        }
+    }
+}

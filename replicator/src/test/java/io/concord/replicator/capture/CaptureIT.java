@@ -1,0 +1,180 @@
+package io.concord.replicator.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.concord.event.ChangeEvent;
+import io.concord.event.Operation;
+import io.concord.replicator.config.ConcordConfig;
+import io.concord.replicator.install.Installer;
+import io.concord.replicator.testing.ChangeTopicReader;
+import io.concord.replicator.testing.ClusterFixture;
+import io.concord.replicator.testing.TestConfigs;
+import io.concord.replicator.types.PgTextCodec;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Capture on a real PostgreSQL and Kafka: versions, keys, transactions, origins, restarts. */
+class CaptureIT {
+
+    @RegisterExtension
+    static final ClusterFixture cluster = ClusterFixture.datacenters("a");
+
+    private static final String TABLES = """
+              - name: accounts
+              - name: notes
+                resolver: {name: merge, columns: {likes: counter}}
+            """;
+
+    private static ConcordConfig config;
+    private CaptureService capture;
+    private Thread thread;
+
+    @BeforeAll
+    static void install() throws Exception {
+        sql("CREATE TABLE accounts (id int8 PRIMARY KEY, owner text, balance numeric(12,2));"
+                + "CREATE TABLE notes (id int4 PRIMARY KEY, body text, likes int8)");
+        config = TestConfigs.parse(TestConfigs.yaml(cluster, "a", List.of("b"), TABLES, null));
+        try (Connection connection = cluster.postgres("a").connect()) {
+            new Installer(config).install(connection, true);
+        }
+    }
+
+    @AfterEach
+    void stopCapture() throws InterruptedException {
+        if (capture != null) {
+            capture.stop();
+            thread.join(10_000);
+        }
+    }
+
+    @Test
+    void everyOperationIsPublishedWithItsVersionInCommitOrder() throws Exception {
+        startCapture();
+        sql("INSERT INTO accounts VALUES (1, 'ann', 10.00), (2, 'bob', 5)");
+        sql("UPDATE accounts SET balance = 11.50 WHERE id = 1");
+        sql("DELETE FROM accounts WHERE id = 2");
+        sql("UPDATE accounts SET id = 3 WHERE id = 1");
+        sql("INSERT INTO notes VALUES (1, 'hello', 0)");
+        sql("UPDATE notes SET likes = likes + 5 WHERE id = 1");
+
+        try (ChangeTopicReader reader = reader()) {
+            // Other tests share the topic and use other keys.
+            List<ChangeEvent> events = reader.readUntil(e -> firstKeys(e).size() >= 8, Duration.ofSeconds(30));
+            events = firstKeys(events);
+            assertThat(events).hasSize(8);
+            assertThat(events).extracting(e -> e.getOp() + " " + e.getTable().getName() + " " + key(e) + " "
+                    + e.getVersion().getVector() + " last=" + e.getSource().getLast())
+                    .containsExactly(
+                            "INSERT accounts 1 {a=1} last=false",
+                            "INSERT accounts 2 {a=1} last=true",
+                            "UPDATE accounts 1 {a=2} last=true",
+                            "DELETE accounts 2 {a=2} last=true",
+                            // A key change is the old key deleted and the new one inserted.
+                            "DELETE accounts 1 {a=3} last=false",
+                            "INSERT accounts 3 {a=1} last=true",
+                            "INSERT notes 1 {a=1} last=true",
+                            "UPDATE notes 1 {a=2} last=true");
+            for (int i = 1; i < events.size(); i++) {
+                assertThat(events.get(i).getVersion().getHlc()).as("hlc grows in commit order")
+                        .isGreaterThan(events.get(i - 1).getVersion().getHlc());
+            }
+            assertThat(events).allSatisfy(e -> assertThat(e.getOrigin()).isEqualTo("a"))
+                    .extracting(ChangeEvent::getEventId).doesNotHaveDuplicates();
+            assertThat(events.get(2).getAfter()).anySatisfy(c -> assertThat(PgTextCodec.encode(c.getValue()))
+                    .isEqualTo("11.50"));
+            assertThat(events.get(6).getColumnStates()).as("merge tables carry column state").isNotEmpty();
+            assertThat(events.get(7).getChangedColumns()).containsExactly("likes");
+            assertThat(events.get(0).getColumnStates()).as("lww tables do not").isNull();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !reader.readUntil(e -> true, Duration.ofMillis(200))
+                    .isEmpty() && !reader.heartbeats().isEmpty());
+            assertThat(reader.heartbeats()).allSatisfy(h -> assertThat(h.getDc()).isEqualTo("a"));
+        }
+    }
+
+    @Test
+    void changesAppliedUnderAPeersOriginAreNotPublishedAsLocal() throws Exception {
+        startCapture();
+        try (Connection connection = cluster.postgres("a").connect(); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_replication_origin_session_setup('concord_b')");
+            statement.execute("INSERT INTO accounts VALUES (100, 'from b', 1)");
+            statement.execute("SELECT pg_replication_origin_session_reset()");
+        }
+        sql("INSERT INTO accounts VALUES (101, 'local', 1)");
+
+        try (ChangeTopicReader reader = reader()) {
+            List<ChangeEvent> events = reader.readUntil(e -> e.stream().anyMatch(x -> key(x).equals("101")),
+                    Duration.ofSeconds(30));
+            assertThat(events).extracting(CaptureIT::key).contains("101").doesNotContain("100");
+        }
+    }
+
+    @Test
+    void aRestartedCaptureContinuesTheVersionsWithoutCountingAnythingTwice() throws Exception {
+        startCapture();
+        sql("INSERT INTO accounts VALUES (200, 'carol', 1)");
+        sql("UPDATE accounts SET balance = 2 WHERE id = 200");
+        try (ChangeTopicReader reader = reader()) {
+            reader.readUntil(e -> count(e, "200") >= 2, Duration.ofSeconds(30));
+        }
+        stopCapture();
+        sql("UPDATE accounts SET balance = 3 WHERE id = 200");
+        startCapture();
+        sql("UPDATE accounts SET balance = 4 WHERE id = 200");
+
+        try (ChangeTopicReader reader = reader()) {
+            List<ChangeEvent> events = reader.readUntil(e -> count(e, "200") >= 4, Duration.ofSeconds(30));
+            Map<String, Map<String, Long>> versionById = new java.util.HashMap<>();
+            Set<Map<String, Long>> vectors = new HashSet<>();
+            for (ChangeEvent event : events) {
+                if (key(event).equals("200")) {
+                    Map<String, Long> previous = versionById.putIfAbsent(event.getEventId(), event.getVersion().getVector());
+                    assertThat(previous == null || previous.equals(event.getVersion().getVector()))
+                            .as("a republished event carries the same version").isTrue();
+                    vectors.add(event.getVersion().getVector());
+                }
+            }
+            assertThat(vectors).containsExactlyInAnyOrder(Map.of("a", 1L), Map.of("a", 2L), Map.of("a", 3L),
+                    Map.of("a", 4L));
+        }
+    }
+
+    private static List<ChangeEvent> firstKeys(List<ChangeEvent> events) {
+        return events.stream().filter(e -> Set.of("1", "2", "3").contains(key(e))).toList();
+    }
+
+    private void startCapture() {
+        capture = new CaptureService(config);
+        thread = new Thread(capture, "capture-test");
+        thread.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> capture.isActive() || capture.failure() != null);
+        assertThat(capture.failure()).isNull();
+    }
+
+    private static ChangeTopicReader reader() {
+        return new ChangeTopicReader(cluster.kafka().bootstrapServers(), config.topics().changes("a"));
+    }
+
+    private static long count(List<ChangeEvent> events, String key) {
+        return events.stream().filter(e -> key(e).equals(key)).count();
+    }
+
+    static String key(ChangeEvent event) {
+        return PgTextCodec.encode(event.getKey().get(0).getValue());
+    }
+
+    private static void sql(String sql) throws Exception {
+        try (Connection connection = cluster.postgres("a").connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}

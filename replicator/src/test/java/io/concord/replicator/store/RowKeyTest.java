@@ -1,0 +1,60 @@
+package io.concord.replicator.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.concord.event.Column;
+import io.concord.event.Datum;
+import io.concord.event.TableRef;
+import io.concord.replicator.types.BuiltinTypes;
+import io.concord.replicator.types.PgTextCodec;
+import io.concord.replicator.types.PgType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The row key every DC must write identically: PostgreSQL text forms in compact, minimally escaped JSON. */
+class RowKeyTest {
+
+    @Test
+    void isACompactJsonArrayOfTheKeyColumnsTextForms() {
+        RowKey key = RowKey.of("public.orders", List.of(column(BuiltinTypes.INT8, "42"), column(BuiltinTypes.TEXT, "x")));
+
+        assertThat(key).isEqualTo(new RowKey("public.orders", "[\"42\",\"x\"]"));
+        assertThat(key).hasToString("public.orders[\"42\",\"x\"]");
+    }
+
+    @Test
+    void nullIsJsonNull() {
+        RowKey key = RowKey.of("s.t", List.of(column(BuiltinTypes.INT4, "1"), new Column("b", "text", new Datum(null))));
+
+        assertThat(key.key()).isEqualTo("[\"1\",null]");
+    }
+
+    @Test
+    void escapesOnlyWhatJsonRequires() {
+        RowKey key = RowKey.of("s.t", List.of(column(BuiltinTypes.TEXT, "a\"b\\c/d\u0001\n\té漢😀")));
+
+        assertThat(key.key()).isEqualTo("[\"a\\\"b\\\\c/d\\u0001\\n\\té漢😀\"]");
+    }
+
+    @Test
+    void usesPostgresTextSoEveryDcWritesTheSameKey() {
+        List<Column> columns = List.of(column(BuiltinTypes.NUMERIC, "1.50"), column(BuiltinTypes.BOOL, "t"),
+                column(BuiltinTypes.TIMESTAMPTZ, "2024-02-29 12:00:00.5+00"), column(BuiltinTypes.UUID,
+                        "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), column(BuiltinTypes.arrayOf(BuiltinTypes.TEXT), "{a,\"b c\"}"));
+
+        assertThat(RowKey.of(new TableRef("s", "t"), columns).key()).isEqualTo(
+                "[\"1.50\",\"t\",\"2024-02-29 12:00:00.5+00\",\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\",\"{a,\\\"b c\\\"}\"]");
+    }
+
+    @Test
+    void aRowNeedsAKey() {
+        assertThatThrownBy(() -> RowKey.of("s.t", List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("s.t needs at least one key column");
+    }
+
+    private static Column column(PgType type, String text) {
+        return new Column("c", type.name(), PgTextCodec.decode(type, text));
+    }
+}
