@@ -1,8 +1,11 @@
 package io.concord.replicator.capture;
 
+import io.concord.event.AppliedBatch;
+import io.concord.event.AppliedRow;
 import io.concord.event.ChangeEvent;
 import io.concord.event.Heartbeat;
 import io.concord.event.codec.EventCodec;
+import io.concord.event.codec.EventDecodingException;
 import io.concord.replicator.capture.pgoutput.Begin;
 import io.concord.replicator.capture.pgoutput.Commit;
 import io.concord.replicator.capture.pgoutput.LogicalMessage;
@@ -12,6 +15,8 @@ import io.concord.replicator.capture.pgoutput.Truncate;
 import io.concord.replicator.publish.TransactionalPublisher;
 import io.concord.replicator.store.CaptureProgressStore;
 import io.concord.replicator.store.RowKey;
+import io.concord.replicator.store.RowStateCodec;
+import io.concord.resolver.state.RowState;
 import io.concord.replicator.store.RowStateStore;
 import io.concord.replicator.store.StoredRowState;
 import io.concord.version.DcId;
@@ -65,6 +70,7 @@ final class CaptureLoop {
     private final Clock wallClock;
     private final Lsn alreadyCapturedUpTo;
     private final RowStateCache cache;
+    private final AppliedBatchMessage appliedMessages;
 
     private CaptureTransaction transaction;
     private final List<StoredRowState> dirty = new ArrayList<>();
@@ -97,6 +103,7 @@ final class CaptureLoop {
         this.lastWholeTransaction = progress.lsn();
         this.versioner = new ChangeVersioner(dc, clock);
         this.cache = new RowStateCache(settings.cachedRows());
+        this.appliedMessages = new AppliedBatchMessage(codec);
     }
 
     /** Runs until {@code running} turns false or something fails; the caller handles restarts. */
@@ -201,8 +208,42 @@ final class CaptureLoop {
             metrics.truncateIgnored();
             LOG.warn("TRUNCATE of {} at commit {} is not replicated: peers keep their rows. Delete the rows "
                     + "instead, or truncate every DC by hand", truncate.relations(), transaction.begin().finalLsn());
-        } else if (item instanceof LogicalMessage message && message.transactional()) {
-            LOG.debug("logical message {} in transaction {}", message.prefix(), transaction.begin().finalLsn());
+        } else if (item instanceof LogicalMessage message && AppliedBatchMessage.matches(message)) {
+            if (!transaction.alreadyCaptured()) {
+                recordApplied(message);
+            }
+        }
+    }
+
+    /**
+     * Apply settled rows in this transaction: their new states are recorded here, in WAL order, as
+     * if capture had computed them, and the clock moves past their versions. A message that cannot
+     * be read stops capture (retried, loudly): skipping it would lose versions.
+     */
+    private void recordApplied(LogicalMessage message) {
+        AppliedBatch batch;
+        try {
+            batch = appliedMessages.decode(message);
+        } catch (EventDecodingException e) {
+            throw new IllegalStateException("cannot read the apply message at " + message.lsn() + " in transaction "
+                    + transaction.begin().finalLsn() + ": " + e.getMessage(), e);
+        }
+        for (AppliedRow row : batch.getRows()) {
+            RowKey key = new RowKey(row.getTable(), row.getKey());
+            RowState state = RowStateCodec.toState(row.getState());
+            StoredRowState applied = new StoredRowState(key, state, transaction.begin().finalLsn(),
+                    transaction.nextSeq(), row.getState().getColumnTypes());
+            clock.observe(state.current().version().hlc());
+            cache.put(key, applied);
+            dirty.add(applied);
+        }
+        if (settings.forward()) {
+            for (ChangeEvent event : batch.getForward()) {
+                if (!event.getOrigin().equals(dc.value())) {
+                    event.setPublishedBy(dc.value());
+                    toPublish.add(event);
+                }
+            }
         }
     }
 

@@ -11,14 +11,15 @@ import io.concord.replicator.config.ConcordConfig;
  * @param heartbeatMillis how often a heartbeat is published
  * @param idlePollMillis how long to sleep when the server has sent nothing new
  * @param cachedRows how many row states stay in memory between batches
+ * @param forward whether events applied here are republished (star hub, ring)
  */
 public record CaptureSettings(String slot, String publication, int maxBatchEvents, long heartbeatMillis,
-        long idlePollMillis, int cachedRows) {
+        long idlePollMillis, int cachedRows, boolean forward) {
 
     public static CaptureSettings of(ConcordConfig config) {
         return new CaptureSettings(config.capture().slot(), config.capture().publication(),
                 config.capture().maxBatchEvents(), config.capture().heartbeatInterval().toMillis(), 2,
                 // A whole batch's rows must fit, or a row could be evicted between prefetch and use.
-                Math.max(20_000, 2 * config.capture().maxBatchEvents()));
+                Math.max(20_000, 2 * config.capture().maxBatchEvents()), config.forwardsAppliedChanges());
     }
 }

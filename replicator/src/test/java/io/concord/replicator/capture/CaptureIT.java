@@ -3,8 +3,21 @@ package io.concord.replicator.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.concord.event.AppliedBatch;
+import io.concord.event.AppliedRow;
 import io.concord.event.ChangeEvent;
+import io.concord.event.Column;
+import io.concord.event.Datum;
 import io.concord.event.Operation;
+import io.concord.event.SourceTransaction;
+import io.concord.event.TableRef;
+import io.concord.event.codec.EventCodec;
+import io.concord.replicator.store.RowStateCodec;
+import io.concord.resolver.RowImage;
+import io.concord.resolver.VersionedRow;
+import io.concord.resolver.state.RowState;
+import io.concord.version.RowVersion;
+import java.math.BigDecimal;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.install.Installer;
 import io.concord.replicator.testing.ChangeTopicReader;
@@ -150,6 +163,93 @@ class CaptureIT {
 
     private static List<ChangeEvent> firstKeys(List<ChangeEvent> events) {
         return events.stream().filter(e -> Set.of("1", "2", "3").contains(key(e))).toList();
+    }
+
+    @Test
+    void rowsSettledByApplyKeepTheirVersionAndALaterLocalWriteFollowsThem() throws Exception {
+        startCapture();
+        long future = (System.currentTimeMillis() + 3_600_000L) * 1000; // b's clock is an hour ahead
+        VersionedRow fromB = VersionedRow.live(io.concord.resolver.Operation.INSERT,
+                RowImage.of(Map.of("id", 300L, "owner", "from b", "balance", new BigDecimal("1.00"))),
+                RowVersion.of(Map.of("b", 1L), future, "b"));
+        applyAsConcordWould("INSERT INTO accounts VALUES (300, 'from b', 1.00)", "public.accounts", "[\"300\"]",
+                fromB, List.of());
+        sql("UPDATE accounts SET balance = 2 WHERE id = 300");
+
+        try (ChangeTopicReader reader = reader()) {
+            List<ChangeEvent> events = reader.readUntil(e -> count(e, "300") >= 1, Duration.ofSeconds(30));
+            List<ChangeEvent> row = events.stream().filter(e -> key(e).equals("300")).toList();
+            assertThat(row).as("the applied insert is not published as local; the local update is").hasSize(1);
+            assertThat(row.get(0).getOp()).isEqualTo(Operation.UPDATE);
+            assertThat(row.get(0).getVersion().getVector()).isEqualTo(Map.of("a", 1L, "b", 1L));
+            assertThat(row.get(0).getVersion().getHlc()).as("a causal successor is stamped after, whatever the clocks")
+                    .isGreaterThan(future);
+        }
+    }
+
+    @Test
+    void aRingMemberForwardsWhatItAppliedWithTheOriginalOriginAndVersion() throws Exception {
+        String yaml = TestConfigs.yaml(cluster, "a", List.of("b", "c"), TABLES,
+                "topology: {type: ring, upstream: b}\ntopics: {prefix: ring}")
+                .replace("heartbeat-interval: 500ms", "heartbeat-interval: 500ms\n  slot: concord_a_ring\n  publication: ring");
+        ConcordConfig ring = TestConfigs.parse(yaml);
+        try (Connection connection = cluster.postgres("a").connect()) {
+            new Installer(ring).install(connection, true);
+        }
+        CaptureService ringCapture = new CaptureService(ring);
+        Thread ringThread = new Thread(ringCapture, "capture-ring");
+        ringThread.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(ringCapture::isActive);
+            VersionedRow fromB = VersionedRow.live(io.concord.resolver.Operation.INSERT,
+                    RowImage.of(Map.of("id", 400L, "owner", "via ring", "balance", new BigDecimal("4.00"))),
+                    RowVersion.of(Map.of("b", 2L), 1_700_000_000_000_000L, "b"));
+            ChangeEvent received = ChangeEvent.newBuilder().setEventId("b/0/1A2B3C/0").setOrigin("b").setPublishedBy("b")
+                    .setTable(new TableRef("public", "accounts")).setOp(Operation.INSERT)
+                    .setKey(List.of(new Column("id", "int8", new Datum(400L))))
+                    .setAfter(List.of(new Column("id", "int8", new Datum(400L))))
+                    .setVersion(new io.concord.event.RowVersion(Map.of("b", 2L), 1_700_000_000_000_000L, "b"))
+                    .setSource(new SourceTransaction(9L, 0x1A2B3CL, 1_700_000_000_000_000L, 0, true)).build();
+            applyAsConcordWould("INSERT INTO accounts VALUES (400, 'via ring', 4.00)", "public.accounts", "[\"400\"]",
+                    fromB, List.of(received));
+
+            try (ChangeTopicReader reader = new ChangeTopicReader(cluster.kafka().bootstrapServers(), "ring.changes.a")) {
+                List<ChangeEvent> events = reader.readUntil(e -> count(e, "400") >= 1, Duration.ofSeconds(30));
+                ChangeEvent forwarded = events.stream().filter(e -> key(e).equals("400")).findFirst().orElseThrow();
+                assertThat(forwarded.getOrigin()).isEqualTo("b");
+                assertThat(forwarded.getPublishedBy()).isEqualTo("a");
+                assertThat(forwarded.getEventId()).isEqualTo("b/0/1A2B3C/0");
+                assertThat(forwarded.getVersion().getVector()).isEqualTo(Map.of("b", 2L));
+            }
+        } finally {
+            ringCapture.stop();
+            ringThread.join(10_000);
+        }
+    }
+
+    /**
+     * Writes a row the way apply does: under the peer's replication origin, with the settled state
+     * (and the events to forward) in a transactional logical message of the same transaction.
+     */
+    private static void applyAsConcordWould(String write, String table, String key, VersionedRow state,
+            List<ChangeEvent> forward) throws Exception {
+        Map<String, String> types = Map.of("id", "int8", "owner", "text", "balance", "numeric");
+        AppliedBatch batch = new AppliedBatch("b", List.of(new AppliedRow(table, key,
+                RowStateCodec.toRecord(RowState.of(state), types))), forward);
+        byte[] message = new AppliedBatchMessage(new EventCodec()).encode(batch);
+        try (Connection connection = cluster.postgres("a").connect(); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_replication_origin_session_setup('concord_b')");
+            connection.setAutoCommit(false);
+            try (var emit = connection.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+                emit.setString(1, AppliedBatchMessage.PREFIX);
+                emit.setBytes(2, message);
+                emit.execute();
+            }
+            statement.execute(write);
+            connection.commit();
+            connection.setAutoCommit(true);
+            statement.execute("SELECT pg_replication_origin_session_reset()");
+        }
     }
 
     private void startCapture() {

@@ -1,5 +1,6 @@
 package io.concord.event.codec;
 
+import io.concord.event.AppliedBatch;
 import io.concord.event.ChangeEvent;
 import io.concord.event.DeadLetter;
 import io.concord.event.Heartbeat;
@@ -45,18 +46,12 @@ public final class EventCodec {
     private static final byte MARKER_0 = (byte) 0xC3;
     private static final byte MARKER_1 = (byte) 0x01;
 
-    private final BinaryMessageEncoder<ChangeEvent> changeEncoder =
-            new BinaryMessageEncoder<>(SpecificData.getForSchema(ChangeEvent.SCHEMA$), ChangeEvent.SCHEMA$);
-    private final BinaryMessageEncoder<Heartbeat> heartbeatEncoder =
-            new BinaryMessageEncoder<>(SpecificData.getForSchema(Heartbeat.SCHEMA$), Heartbeat.SCHEMA$);
-    private final BinaryMessageEncoder<DeadLetter> deadLetterEncoder =
-            new BinaryMessageEncoder<>(SpecificData.getForSchema(DeadLetter.SCHEMA$), DeadLetter.SCHEMA$);
-    private final BinaryMessageEncoder<RowStateRecord> rowStateEncoder =
-            new BinaryMessageEncoder<>(SpecificData.getForSchema(RowStateRecord.SCHEMA$), RowStateRecord.SCHEMA$);
-
     /** The current schema of every record the codec handles, one per name in {@link SchemaHistory#RECORDS}. */
-    static final List<Schema> CURRENT =
-            List.of(ChangeEvent.SCHEMA$, Heartbeat.SCHEMA$, DeadLetter.SCHEMA$, RowStateRecord.SCHEMA$);
+    static final List<Schema> CURRENT = List.of(ChangeEvent.SCHEMA$, Heartbeat.SCHEMA$, DeadLetter.SCHEMA$,
+            RowStateRecord.SCHEMA$, AppliedBatch.SCHEMA$);
+
+    /** Encoder per record class, each writing its current schema's fingerprint. */
+    private final Map<Class<?>, BinaryMessageEncoder<SpecificRecord>> encoders = new HashMap<>();
 
     /** The decoder of one record type, reading every known writer schema into the current one. */
     private record RecordDecoder(String record, BinaryMessageDecoder<SpecificRecord> decoder) {
@@ -72,6 +67,8 @@ public final class EventCodec {
                     new BinaryMessageDecoder<>(SpecificData.getForSchema(current), current));
             byRecord.put(current.getName(), decoder);
             decoders.put(fingerprint(current), decoder);
+            SpecificData model = SpecificData.getForSchema(current);
+            encoders.put(model.getClass(current), new BinaryMessageEncoder<>(model, current));
         }
         for (SchemaHistory.Released released : SchemaHistory.all()) {
             RecordDecoder decoder = byRecord.get(released.record());
@@ -80,20 +77,13 @@ public final class EventCodec {
         }
     }
 
-    public byte[] encode(ChangeEvent event) {
-        return encode(changeEncoder, event);
-    }
-
-    public byte[] encode(Heartbeat heartbeat) {
-        return encode(heartbeatEncoder, heartbeat);
-    }
-
-    public byte[] encode(DeadLetter deadLetter) {
-        return encode(deadLetterEncoder, deadLetter);
-    }
-
-    public byte[] encode(RowStateRecord rowState) {
-        return encode(rowStateEncoder, rowState);
+    /** Encodes any of the records in {@link #CURRENT} with its current schema. */
+    public byte[] encode(SpecificRecord record) {
+        BinaryMessageEncoder<SpecificRecord> encoder = encoders.get(record.getClass());
+        if (encoder == null) {
+            throw new IllegalArgumentException(record.getClass().getName() + " is not one of Concord's records");
+        }
+        return encode(encoder, record);
     }
 
     private static <T> byte[] encode(BinaryMessageEncoder<T> encoder, T datum) {

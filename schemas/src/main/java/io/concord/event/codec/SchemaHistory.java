@@ -22,7 +22,8 @@ public final class SchemaHistory {
      * Records that another Concord version may read: the events on Kafka, and the row state stored in
      * {@code concord.row_versions}. Every released version has one file for each.
      */
-    public static final List<String> RECORDS = List.of("ChangeEvent", "Heartbeat", "DeadLetter", "RowStateRecord");
+    public static final List<String> RECORDS = List.of("ChangeEvent", "Heartbeat", "DeadLetter", "RowStateRecord",
+            "AppliedBatch");
 
     private static final String ROOT = "/io/concord/event/history/";
 

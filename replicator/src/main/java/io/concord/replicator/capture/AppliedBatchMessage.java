@@ -1,0 +1,44 @@
+package io.concord.replicator.capture;
+
+import io.concord.event.AppliedBatch;
+import io.concord.event.codec.EventCodec;
+import io.concord.event.codec.EventDecodingException;
+import io.concord.replicator.capture.pgoutput.LogicalMessage;
+import java.nio.ByteBuffer;
+
+/**
+ * The logical decoding message through which apply hands capture what it did: emitted with
+ * {@code pg_logical_emit_message(true, 'concord.apply', bytes)} inside the apply transaction, so
+ * it reaches capture in WAL order, exactly when (and only if) that transaction committed.
+ */
+public final class AppliedBatchMessage {
+
+    /** The message prefix. */
+    public static final String PREFIX = "concord.apply";
+
+    private final EventCodec codec;
+
+    public AppliedBatchMessage(EventCodec codec) {
+        this.codec = codec;
+    }
+
+    /** Whether a decoded message is one of ours. */
+    static boolean matches(LogicalMessage message) {
+        return message.transactional() && PREFIX.equals(message.prefix());
+    }
+
+    public byte[] encode(AppliedBatch batch) {
+        return codec.encode(batch);
+    }
+
+    AppliedBatch decode(LogicalMessage message) throws EventDecodingException {
+        ByteBuffer content = message.content().duplicate();
+        byte[] bytes = new byte[content.remaining()];
+        content.get(bytes);
+        if (!(codec.decode(bytes) instanceof AppliedBatch batch)) {
+            throw new EventDecodingException(EventDecodingException.Kind.UNKNOWN_SCHEMA,
+                    PREFIX + " message at " + message.lsn() + " does not hold an AppliedBatch");
+        }
+        return batch;
+    }
+}
