@@ -14,6 +14,7 @@ import io.concord.replicator.capture.pgoutput.RowChange;
 import io.concord.replicator.capture.pgoutput.Truncate;
 import io.concord.replicator.publish.TransactionalPublisher;
 import io.concord.replicator.store.CaptureProgressStore;
+import io.concord.replicator.store.DeadLetterStore;
 import io.concord.replicator.store.RowKey;
 import io.concord.replicator.store.RowStateCodec;
 import io.concord.resolver.state.RowState;
@@ -74,6 +75,8 @@ final class CaptureLoop {
 
     private CaptureTransaction transaction;
     private final List<StoredRowState> dirty = new ArrayList<>();
+    private final List<DeadLetterStore.DeadLetter> deadLetters = new ArrayList<>();
+    private final DeadLetterStore deadLetterStore = new DeadLetterStore();
     private final List<ChangeEvent> toPublish = new ArrayList<>();
     private Lsn lastWholeTransaction;
     private Lsn confirmed = Lsn.INVALID;
@@ -205,14 +208,30 @@ final class CaptureLoop {
             pendingConfirm = commit.endLsn();
             transaction = null;
         } else if (item instanceof Truncate truncate) {
-            metrics.truncateIgnored();
-            LOG.warn("TRUNCATE of {} at commit {} is not replicated: peers keep their rows. Delete the rows "
-                    + "instead, or truncate every DC by hand", truncate.relations(), transaction.begin().finalLsn());
+            truncated(truncate);
         } else if (item instanceof LogicalMessage message && AppliedBatchMessage.matches(message)) {
             if (!transaction.alreadyCaptured()) {
                 recordApplied(message);
             }
         }
+    }
+
+    /**
+     * A TRUNCATE is not replicated (one statement would wipe every DC, versions and all); it is
+     * counted, logged and kept as a dead letter, recorded with the batch so a replay keeps one.
+     */
+    private void truncated(Truncate truncate) {
+        if (transaction.alreadyCaptured()) {
+            return;
+        }
+        String tables = truncate.relations().stream().map(r -> r.qualifiedName()).toList().toString();
+        String reason = "TRUNCATE of " + tables + " (transaction " + transaction.begin().xid() + ", commit "
+                + transaction.begin().finalLsn() + ") is not replicated: peers keep their rows. Delete the rows "
+                + "instead, or truncate every DC yourself";
+        metrics.truncateIgnored();
+        LOG.warn(reason);
+        deadLetters.add(new DeadLetterStore.DeadLetter("TRUNCATE", reason, "wal:" + settings.slot(),
+                transaction.nextSeq(), transaction.begin().finalLsn().value(), tables, null, null));
     }
 
     /**
@@ -264,11 +283,15 @@ final class CaptureLoop {
         }
         // The held-back event's state is in `dirty` too; persisting it before the event is out is
         // harmless: a replay finds it at the event's own position and reuses its version.
-        if (!dirty.isEmpty() || !lastWholeTransaction.equals(savedProgress)) {
-            rowStates.save(state, dirty);
+        if (!dirty.isEmpty() || !deadLetters.isEmpty() || !lastWholeTransaction.equals(savedProgress)) {
             progressStore.save(state, settings.slot(), epoch, lastWholeTransaction, clockAtLastCommit);
+            rowStates.save(state, dirty);
+            for (DeadLetterStore.DeadLetter letter : deadLetters) {
+                deadLetterStore.record(state, letter);
+            }
             state.commit();
             dirty.clear();
+            deadLetters.clear();
             savedProgress = lastWholeTransaction;
         }
         if (pendingConfirm != null && transaction == null) {

@@ -44,15 +44,15 @@ public final class Installer {
         connection.setAutoCommit(true);
         List<String> done = new ArrayList<>();
         List<Problem> problems = new PrerequisiteCheck(config).run(connection);
-        if (setReplicaIdentity && problems.stream().anyMatch(Installer::isReplicaIdentity)) {
-            for (ConcordConfig.Table table : tablesNeedingFullIdentity(problems)) {
-                execute(connection, "ALTER TABLE " + PrerequisiteCheck.quoted(table) + " REPLICA IDENTITY FULL");
-                done.add("set REPLICA IDENTITY FULL on " + table.qualifiedName());
-            }
-            problems = new PrerequisiteCheck(config).run(connection);
+        // Tables are altered only once nothing else stands in the way: a failed install changes nothing.
+        List<Problem> blocking = setReplicaIdentity
+                ? problems.stream().filter(problem -> !isReplicaIdentity(problem)).toList() : problems;
+        if (!blocking.isEmpty()) {
+            throw new PrerequisitesNotMetException(blocking);
         }
-        if (!problems.isEmpty()) {
-            throw new PrerequisitesNotMetException(problems);
+        for (ConcordConfig.Table table : tablesNeedingFullIdentity(problems)) {
+            execute(connection, "ALTER TABLE " + PrerequisiteCheck.quoted(table) + " REPLICA IDENTITY FULL");
+            done.add("set REPLICA IDENTITY FULL on " + table.qualifiedName());
         }
         ConcordSchema.apply(connection);
         done.add("schema concord is at version " + ConcordSchema.VERSION);
@@ -104,8 +104,9 @@ public final class Installer {
         connection.setAutoCommit(true);
         List<String> done = new ArrayList<>();
         String slot = config.capture().slot();
+        // Slot names are server-wide: a slot of the same name in another database is not ours to drop.
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
+                "SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
             statement.setString(1, slot);
             try (ResultSet rs = statement.executeQuery()) {
                 if (rs.next()) {
@@ -118,16 +119,20 @@ public final class Installer {
                 }
             }
         }
-        execute(connection, "DROP PUBLICATION IF EXISTS \"" + config.capture().publication() + "\"");
-        done.add("dropped publication " + config.capture().publication());
+        if (exists(connection, "SELECT 1 FROM pg_publication WHERE pubname = ?", config.capture().publication())) {
+            execute(connection, "DROP PUBLICATION \"" + config.capture().publication() + "\"");
+            done.add("dropped publication " + config.capture().publication());
+        }
         for (String peer : config.peers()) {
             if (exists(connection, "SELECT 1 FROM pg_replication_origin WHERE roname = ?", originName(peer))) {
                 query(connection, "SELECT pg_replication_origin_drop(?)", originName(peer));
                 done.add("dropped replication origin " + originName(peer));
             }
         }
-        ConcordSchema.drop(connection);
-        done.add("dropped schema concord");
+        if (exists(connection, "SELECT 1 FROM pg_namespace WHERE nspname = ?", "concord")) {
+            ConcordSchema.drop(connection);
+            done.add("dropped schema concord");
+        }
         done.forEach(line -> LOG.info("uninstall: {}", line));
         return done;
     }

@@ -50,12 +50,52 @@ public final class PrerequisiteCheck {
             problems.add(new Problem("max_wal_senders", senders + " senders, " + active + " in use",
                     "ALTER SYSTEM SET max_wal_senders = " + (active + 4) + "; then restart PostgreSQL"));
         }
+        checkRole(connection, problems);
+        checkSlot(connection, problems);
+    }
+
+    /** What install does as this role: create a slot, schema concord, a publication, and origins. */
+    private static void checkRole(Connection connection, List<Problem> problems) throws SQLException {
         try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery(
-                        "SELECT rolreplication OR rolsuper, current_user FROM pg_roles WHERE rolname = current_user")) {
-            if (rs.next() && !rs.getBoolean(1)) {
-                problems.add(new Problem("role " + rs.getString(2), "lacks the REPLICATION privilege",
-                        "ALTER ROLE " + rs.getString(2) + " REPLICATION;"));
+                ResultSet rs = statement.executeQuery("""
+                        SELECT current_user, quote_ident(current_user), rolreplication OR rolsuper,
+                               has_database_privilege(current_database(), 'CREATE'), quote_ident(current_database()),
+                               has_function_privilege('pg_replication_origin_create(text)', 'EXECUTE')
+                                   AND has_function_privilege('pg_replication_origin_drop(text)', 'EXECUTE')
+                          FROM pg_roles WHERE rolname = current_user""")) {
+            rs.next();
+            String role = rs.getString(1);
+            String quotedRole = rs.getString(2);
+            if (!rs.getBoolean(3)) {
+                problems.add(new Problem("role " + role, "lacks the REPLICATION privilege",
+                        "ALTER ROLE " + quotedRole + " REPLICATION;"));
+            }
+            if (!rs.getBoolean(4)) {
+                problems.add(new Problem("role " + role, "may not create schema concord and the publication in this database",
+                        "GRANT CREATE ON DATABASE " + rs.getString(5) + " TO " + quotedRole + ";"));
+            }
+            if (!rs.getBoolean(6)) {
+                // Superuser-only by default; install creates one origin per peer, uninstall drops them.
+                problems.add(new Problem("role " + role, "may not create or drop replication origins",
+                        "GRANT EXECUTE ON FUNCTION pg_replication_origin_create(text), pg_replication_origin_drop(text) TO "
+                                + quotedRole + ";"));
+            }
+        }
+    }
+
+    /** Slot names are server-wide: one of another database, or not made by pgoutput, is not ours to read. */
+    private void checkSlot(Connection connection, List<Problem> problems) throws SQLException {
+        String slot = config.capture().slot();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT coalesce(database, '(none)'), coalesce(plugin, slot_type) FROM pg_replication_slots
+                 WHERE slot_name = ? AND (database IS DISTINCT FROM current_database() OR plugin IS DISTINCT FROM 'pgoutput')""")) {
+            statement.setString(1, slot);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (rs.next()) {
+                    problems.add(new Problem("replication slot " + slot, "already exists for database " + rs.getString(1)
+                            + " (" + rs.getString(2) + "), not this database with pgoutput",
+                            "set capture.slot in concord.yaml to another name, or drop that slot if nothing uses it"));
+                }
             }
         }
     }
@@ -63,7 +103,8 @@ public final class PrerequisiteCheck {
     private void checkTable(Connection connection, ConcordConfig.Table table, List<Problem> problems)
             throws SQLException {
         String sql = """
-                SELECT c.oid, c.relreplident,
+                SELECT c.oid, c.relreplident, pg_has_role(c.relowner, 'USAGE'), c.relowner::regrole::text,
+                       current_user, quote_ident(current_user),
                        (SELECT array_agg(a.attname::text ORDER BY array_position(i.indkey, a.attnum))
                           FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
                          WHERE i.indrelid = c.oid AND i.indisprimary)
@@ -80,7 +121,14 @@ public final class PrerequisiteCheck {
                     return;
                 }
                 String identity = rs.getString(2);
-                boolean hasPrimaryKey = rs.getArray(3) != null;
+                if (!rs.getBoolean(3)) {
+                    // Only an owner may put a table in a publication or change its replica identity.
+                    problems.add(new Problem("table " + table.qualifiedName(), "is owned by " + rs.getString(4)
+                            + ", not by " + rs.getString(5) + ": only an owner may publish it or set its replica identity",
+                            "ALTER TABLE " + quoted(table) + " OWNER TO " + rs.getString(6)
+                                    + ";  (or make " + rs.getString(5) + " a member of " + rs.getString(4) + ")"));
+                }
+                boolean hasPrimaryKey = rs.getArray(7) != null;
                 if (!hasPrimaryKey && table.key().isEmpty()) {
                     problems.add(new Problem("table " + table.qualifiedName(), "has no primary key and no key is configured",
                             "add a primary key, or list its key columns under key: in concord.yaml"));

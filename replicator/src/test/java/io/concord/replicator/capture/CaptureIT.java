@@ -166,6 +166,53 @@ class CaptureIT {
     }
 
     @Test
+    void aTruncateIsNotReplicatedButKeptAsADeadLetterWithItsReason() throws Exception {
+        startCapture();
+        sql("INSERT INTO notes VALUES (50, 'doomed', 0)");
+        sql("TRUNCATE notes");
+        sql("INSERT INTO accounts VALUES (500, 'after truncate', 1)");
+
+        try (ChangeTopicReader reader = reader()) {
+            reader.readUntil(e -> count(e, "500") >= 1, Duration.ofSeconds(30));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetterReasons().stream()
+                .anyMatch(reason -> reason.contains("TRUNCATE of [public.notes]")));
+        assertThat(deadLetterReasons()).singleElement().asString().contains("not replicated");
+        assertThat(capture.metrics().truncatesIgnored()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdleSlotStillAdvancesWhenOnlyUnreplicatedTablesAreWritten() throws Exception {
+        startCapture();
+        sql("CREATE TABLE IF NOT EXISTS scratch (id int4)");
+        sql("INSERT INTO scratch SELECT generate_series(1, 10000)");
+        String walAfterWrites = query("SELECT pg_current_wal_lsn()::text");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "t".equals(query(
+                "SELECT confirmed_flush_lsn >= '" + walAfterWrites + "'::pg_lsn FROM pg_replication_slots"
+                        + " WHERE slot_name = 'concord_a'")));
+    }
+
+    private static List<String> deadLetterReasons() throws Exception {
+        List<String> reasons = new java.util.ArrayList<>();
+        try (Connection connection = cluster.postgres("a").connect(); Statement statement = connection.createStatement();
+                java.sql.ResultSet rs = statement.executeQuery("SELECT reason FROM concord.dead_letters")) {
+            while (rs.next()) {
+                reasons.add(rs.getString(1));
+            }
+        }
+        return reasons;
+    }
+
+    private static String query(String sql) throws Exception {
+        try (Connection connection = cluster.postgres("a").connect(); Statement statement = connection.createStatement();
+                java.sql.ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
     void rowsSettledByApplyKeepTheirVersionAndALaterLocalWriteFollowsThem() throws Exception {
         startCapture();
         long future = (System.currentTimeMillis() + 3_600_000L) * 1000; // b's clock is an hour ahead
