@@ -1,7 +1,9 @@
 package io.concord.replicator.cli;
 
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IFactory;
 
 /** The {@code concord} command: the entry point of every subcommand. */
 @Command(name = "concord", mixinStandardHelpOptions = true, version = "concord 0.1.0",
@@ -16,9 +18,21 @@ public final class ConcordCli {
 
     /** The command line with Concord's error handling, shared by main and tests. */
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new ConcordCli());
+        return commandLine(System::getenv);
+    }
+
+    /** As {@link #commandLine()}, with {@code ${VAR}} in config files taken from {@code environment}. */
+    static CommandLine commandLine(Function<String, String> environment) {
+        IFactory defaults = CommandLine.defaultFactory();
+        IFactory factory = new IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == ConfigOption.class ? type.cast(new ConfigOption(environment)) : defaults.create(type);
+            }
+        };
+        CommandLine commandLine = new CommandLine(new ConcordCli(), factory);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
-            cmd.getErr().println("error: " + e.getMessage());
+            cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return e instanceof UserFacingException ? 2 : 1;
         });
         return commandLine;

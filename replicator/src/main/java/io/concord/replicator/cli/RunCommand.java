@@ -29,7 +29,7 @@ final class RunCommand implements Callable<Integer> {
         ConcordConfig config = configOption.load();
         LOG.info("effective config: {}", config);
         try (Connection connection = ConfigOption.connect(config)) {
-            new Installer(config).install(connection, false);
+            new Installer(config).install(connection, false).forEach(line -> LOG.info("install: {}", line));
         } catch (PrerequisitesNotMetException e) {
             throw new UserFacingException(e.getMessage(), e);
         }

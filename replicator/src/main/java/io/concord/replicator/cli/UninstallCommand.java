@@ -4,6 +4,7 @@ import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.install.Installer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,8 +43,10 @@ final class UninstallCommand implements Callable<Integer> {
             return 1;
         }
         try (Connection connection = ConfigOption.connect(config)) {
-            for (String line : new Installer(config).uninstall(connection)) {
-                spec.commandLine().getOut().println(line);
+            List<String> done = new Installer(config).uninstall(connection);
+            done.forEach(spec.commandLine().getOut()::println);
+            if (done.isEmpty()) {
+                spec.commandLine().getOut().println("nothing to remove: DC " + config.dc() + " is not installed in this database");
             }
         } catch (SQLException e) {
             throw new UserFacingException("uninstall failed: " + e.getMessage(), e);

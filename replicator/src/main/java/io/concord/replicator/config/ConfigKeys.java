@@ -35,7 +35,7 @@ public final class ConfigKeys {
             "The other DCs of the cluster (not this one).");
     public static final ConfigKey TABLES = new ConfigKey("tables", "a list of tables", null,
             "The replicated tables.");
-    public static final ConfigKey TABLE_NAME = new ConfigKey("tables[].name", "schema.table or table (schema public)", null,
+    public static final ConfigKey TABLE_NAME = new ConfigKey("tables[].name", "schema.table or table (schema public), lower case", null,
             "A replicated table.");
     public static final ConfigKey TABLE_KEY = new ConfigKey("tables[].key", "a list of column names", "[]",
             "Key columns when the table has no primary key; defaults to the primary key.");

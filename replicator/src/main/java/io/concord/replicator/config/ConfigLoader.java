@@ -26,8 +26,12 @@ public final class ConfigLoader {
 
     /** DC ids, slot and publication names: safe unquoted in SQL and in topic names. */
     static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]{0,30}");
-    /** Unquoted PostgreSQL identifiers (quoted identifiers with other characters are not supported). */
-    static final Pattern SQL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+    /**
+     * PostgreSQL identifiers as the catalog stores unquoted ones: lower case. A mixed-case name
+     * would match nothing (PostgreSQL folds {@code Accounts} to {@code accounts}, Concord quotes
+     * what it is given), so it is refused rather than guessed at.
+     */
+    static final Pattern SQL_NAME = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
     private static final Pattern QUALIFIED = Pattern.compile("(?:(" + SQL_NAME + ")\\.)?(" + SQL_NAME + ")");
     private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql:.+");
@@ -175,6 +179,12 @@ public final class ConfigLoader {
                 continue;
             }
             String name = in.matching(item, TABLE_NAME, QUALIFIED);
+            if (name == null && item.get("name") != null && item.get("name").text() != null
+                    && QUALIFIED.matcher(item.get("name").text().toLowerCase(java.util.Locale.ROOT)).matches()) {
+                in.add(new ConfigError(item.path() + ".name", item.get("name").line(), "write '"
+                        + item.get("name").text().toLowerCase(java.util.Locale.ROOT)
+                        + "': PostgreSQL stores unquoted names in lower case (quoted mixed-case names are not supported)"));
+            }
             List<String> key = in.strings(item, TABLE_KEY, SQL_NAME, "a column name");
             ConcordConfig.Resolver resolver = resolver(item.get("resolver"), in);
             validateResolver(item, resolver, in);

@@ -10,8 +10,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sets a database up for Concord, idempotently (it runs at every start too): the {@code concord}
@@ -20,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Installer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Installer.class);
+    private static final String INSTALL_LOCK = "concord.install";
 
     private final ConcordConfig config;
 
@@ -37,11 +35,24 @@ public final class Installer {
      * Checks prerequisites, then installs. With {@code setReplicaIdentity} it sets REPLICA
      * IDENTITY FULL where a table needs it instead of reporting it.
      *
-     * @return what was created or changed, for the user to read
+     * @return what was created or changed, for the user to read (it is not logged here)
      */
     public List<String> install(Connection connection, boolean setReplicaIdentity)
             throws SQLException, PrerequisitesNotMetException {
         connection.setAutoCommit(true);
+        // Instances of one DC starting together install one after the other: the second would
+        // otherwise see the slot while the first is still creating it (it has no position yet),
+        // or race it to create the slot or an origin. Reentrant with ConcordSchema's own lock.
+        query(connection, "SELECT pg_advisory_lock(hashtext(?))", INSTALL_LOCK);
+        try {
+            return installLocked(connection, setReplicaIdentity);
+        } finally {
+            query(connection, "SELECT pg_advisory_unlock(hashtext(?))", INSTALL_LOCK);
+        }
+    }
+
+    private List<String> installLocked(Connection connection, boolean setReplicaIdentity)
+            throws SQLException, PrerequisitesNotMetException {
         List<String> done = new ArrayList<>();
         List<Problem> problems = new PrerequisiteCheck(config).run(connection);
         // Tables are altered only once nothing else stands in the way: a failed install changes nothing.
@@ -64,7 +75,6 @@ public final class Installer {
                 done.add("created replication origin " + originName(peer));
             }
         }
-        done.forEach(line -> LOG.info("install: {}", line));
         return done;
     }
 
@@ -75,10 +85,14 @@ public final class Installer {
             // SET TABLE makes the publication match the config exactly: tables removed from the
             // config stop being published, added ones start.
             execute(connection, "ALTER PUBLICATION " + publication + " SET TABLE " + tables);
-            return "publication " + config.capture().publication() + " covers " + config.tables().size() + " tables";
+            return "publication " + config.capture().publication() + " covers " + tableCount();
         }
         execute(connection, "CREATE PUBLICATION " + publication + " FOR TABLE " + tables);
-        return "created publication " + config.capture().publication() + " over " + config.tables().size() + " tables";
+        return "created publication " + config.capture().publication() + " over " + tableCount();
+    }
+
+    private String tableCount() {
+        return config.tables().size() + (config.tables().size() == 1 ? " table" : " tables");
     }
 
     private void createSlot(Connection connection, List<String> done) throws SQLException {
@@ -99,6 +113,8 @@ public final class Installer {
     /**
      * Removes the slot, the publication, the peers' origins and the {@code concord} schema with
      * all versions, conflicts and dead letters. Refuses while the slot is in use.
+     *
+     * @return what was removed; empty when nothing of this DC was there
      */
     public List<String> uninstall(Connection connection) throws SQLException {
         connection.setAutoCommit(true);
@@ -133,7 +149,6 @@ public final class Installer {
             ConcordSchema.drop(connection);
             done.add("dropped schema concord");
         }
-        done.forEach(line -> LOG.info("uninstall: {}", line));
         return done;
     }
 

@@ -20,9 +20,11 @@ public final class TopicManager implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 30;
 
     private final Admin admin;
+    private final Object servers;
 
     public TopicManager(Properties clientProperties) {
         this.admin = Admin.create(clientProperties);
+        this.servers = clientProperties.get("bootstrap.servers");
     }
 
     /** Creates the topic with one partition if missing; fails if it exists with more. */
@@ -33,13 +35,15 @@ public final class TopicManager implements AutoCloseable {
             admin.createTopics(List.of(newTopic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+                throw new IllegalStateException("cannot create topic " + topic + " at " + servers + ": "
+                    + e.getCause().getMessage(), e.getCause());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + topic, e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not create topic " + topic + " within " + TIMEOUT_SECONDS + " s", e);
+            throw new IllegalStateException("Kafka at " + servers + " did not create topic " + topic + " within "
+                    + TIMEOUT_SECONDS + " s: is it reachable from here?", e);
         }
         int partitions = describe(topic).partitions().size();
         if (partitions != 1) {

@@ -128,6 +128,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMixedCaseTableNameIsRefusedWithTheNameToWrite() {
+        assertThatThrownBy(() -> loader.parse(VALID.replace("- name: accounts", "- name: Accounts")))
+                .hasMessageContaining("tables[0].name (line 19): 'Accounts' is not valid")
+                .hasMessageContaining("write 'accounts'");
+    }
+
+    @Test
     void anUnsetEnvironmentVariableNamesTheKeyAndTheVariable() {
         ConfigLoader noEnv = new ConfigLoader(name -> null);
 

@@ -1,0 +1,437 @@
+package io.concord.replicator.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+import io.concord.replicator.capture.Lsn;
+import io.concord.replicator.capture.PgOutputStream;
+import io.concord.replicator.capture.WalStreamOptions;
+import io.concord.replicator.config.ConcordConfig;
+import io.concord.replicator.embedded.PostgresServer;
+import io.concord.replicator.testing.ClusterFixture;
+import io.concord.replicator.testing.TestConfigs;
+import io.concord.replicator.types.JdbcTypeCatalog;
+import io.concord.replicator.types.TypeRegistry;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@link Installer} and {@link PrerequisiteCheck} against a real PostgreSQL 17, each test in a
+ * database of its own.
+ *
+ * <p>Not tested: {@code wal_level} other than {@code logical}. It takes a server restart, and the
+ * fixture's server runs with {@code wal_level=logical} for every IT; the check is a plain
+ * comparison of {@code current_setting('wal_level')}.
+ */
+class InstallerIT {
+
+    @RegisterExtension
+    static final ClusterFixture cluster = ClusterFixture.datacenters("a");
+
+    private static final String APP_ROLE = "concord_app";
+    private static int databases;
+
+    private String db;
+
+    @BeforeEach
+    void freshDatabase() throws SQLException {
+        db = "installer_" + ++databases;
+        pg().createDatabase(db);
+        sql("""
+                CREATE TABLE accounts (id int8 PRIMARY KEY, owner text);
+                CREATE TABLE notes (id int4 PRIMARY KEY, body text, likes int8);
+                CREATE TABLE orders (id int8 PRIMARY KEY, total numeric);
+                CREATE TABLE events (code text NOT NULL, at timestamptz);
+                CREATE TABLE logbook (line text)""");
+    }
+
+    /** Removes what a test left, without trusting the code under test: slots and origins are server-wide. */
+    @AfterEach
+    void dropDatabase() throws SQLException {
+        try (Connection connection = pg().connect(); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '" + db + "'");
+            statement.execute("SELECT pg_replication_origin_drop(roname) FROM pg_replication_origin");
+            statement.execute("DROP DATABASE " + db + " WITH (FORCE)");
+            statement.execute("DROP ROLE IF EXISTS " + APP_ROLE);
+        }
+    }
+
+    @Test
+    void installCreatesTheSchemaAPublicationOfExactlyTheTablesTheSlotAndAnOriginPerPeer() throws Exception {
+        List<String> done = install(config("""
+                  - name: accounts
+                  - name: public.orders
+                """, "b", "c"));
+
+        assertThat(done).contains("created publication concord over 2 tables",
+                "created logical replication slot concord_a (pgoutput)",
+                "created replication origin concord_b", "created replication origin concord_c");
+        assertThat(rows("SELECT c.relname || ' ' || c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = 'concord' AND c.relkind IN ('r', 'v')"))
+                .containsExactlyInAnyOrder("row_versions r", "capture_progress r", "apply_progress r", "conflicts r",
+                        "dead_letters r", "peer_status r", "schema_version r", "open_conflicts v");
+        assertThat(publishedTables()).containsExactlyInAnyOrder("public.accounts", "public.orders");
+        assertThat(rows("SELECT slot_name || ' ' || slot_type || ' ' || plugin || ' ' || database FROM pg_replication_slots"))
+                .containsExactly("concord_a logical pgoutput " + db);
+        assertThat(origins()).containsExactlyInAnyOrder("concord_b", "concord_c");
+        assertThat(rows("SELECT p.slot || ' ' || (p.lsn = s.confirmed_flush_lsn) || ' ' || p.epoch"
+                + " FROM concord.capture_progress p JOIN pg_replication_slots s ON s.slot_name = p.slot"))
+                .as("capture starts where the slot starts").containsExactly("concord_a true 0");
+    }
+
+    @Test
+    void installingAgainChangesNothing() throws Exception {
+        ConcordConfig config = config("""
+                  - name: accounts
+                  - name: notes
+                    resolver: merge
+                """, "b");
+        install(config, true);
+        List<String> before = catalogState();
+
+        List<String> again = install(config, true);
+
+        assertThat(catalogState()).isEqualTo(before);
+        assertThat(again).noneMatch(line -> line.startsWith("created") || line.startsWith("set"));
+    }
+
+    /** Two instances of one DC starting together (the second becomes the standby) both install. */
+    @Test
+    void concurrentInstallsBothSucceed() throws Exception {
+        ConcordConfig config = config("""
+                  - name: accounts
+                """, "b", "c");
+        for (int round = 0; round < 5; round++) {
+            CyclicBarrier start = new CyclicBarrier(2);
+            Callable<List<String>> instance = () -> {
+                try (Connection connection = pg().connect(db)) {
+                    start.await();
+                    return new Installer(config).install(connection, false);
+                }
+            };
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<List<String>> first = pool.submit(instance);
+                Future<List<String>> second = pool.submit(instance);
+                assertThat(Stream.concat(first.get().stream(), second.get().stream()))
+                        .as("round " + round).filteredOn(line -> line.startsWith("created"))
+                        .containsExactlyInAnyOrder("created publication concord over 1 table",
+                                "created logical replication slot concord_a (pgoutput)",
+                                "created replication origin concord_b", "created replication origin concord_c");
+            } finally {
+                pool.shutdownNow();
+            }
+            try (Connection connection = pg().connect(db)) {
+                new Installer(config).uninstall(connection);
+            }
+        }
+    }
+
+    @Test
+    void installingAfterTheTablesChangedMakesThePublicationMatchThem() throws Exception {
+        install(config("""
+                  - name: accounts
+                  - name: notes
+                """, "b"));
+
+        install(config("""
+                  - name: accounts
+                  - name: orders
+                """, "b"));
+        assertThat(publishedTables()).containsExactlyInAnyOrder("public.accounts", "public.orders");
+
+        install(config("""
+                  - name: orders
+                """, "b"));
+        assertThat(publishedTables()).containsExactly("public.orders");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithItsFixAndNothingIsCreated() throws Exception {
+        ConcordConfig config = config("""
+                  - name: accounts
+                  - name: logbook
+                  - name: events
+                    key: [code]
+                  - name: notes
+                    resolver: {name: merge, columns: {likes: counter}}
+                  - name: missing
+                """, "b");
+
+        PrerequisitesNotMetException e = notMet(() -> install(config));
+
+        assertThat(e.problems()).extracting(p -> p.subject() + ": " + p.problem() + " | " + p.fix()).containsExactly(
+                "table public.logbook: has no primary key and no key is configured"
+                        + " | add a primary key, or list its key columns under key: in concord.yaml",
+                "table public.logbook: has no primary key, so it needs REPLICA IDENTITY FULL"
+                        + " | ALTER TABLE \"public\".\"logbook\" REPLICA IDENTITY FULL;  (or run install with --set-replica-identity)",
+                "table public.events: has no primary key, so it needs REPLICA IDENTITY FULL"
+                        + " | ALTER TABLE \"public\".\"events\" REPLICA IDENTITY FULL;  (or run install with --set-replica-identity)",
+                "table public.notes: its resolver (merge) needs before-images, REPLICA IDENTITY is not FULL"
+                        + " | ALTER TABLE \"public\".\"notes\" REPLICA IDENTITY FULL;  (or run install with --set-replica-identity)",
+                "table public.missing: does not exist | create it, or remove it from tables in concord.yaml");
+        assertThat(e.getMessage()).contains("public.logbook", "public.events", "public.notes", "public.missing");
+        try (Connection connection = pg().connect(db)) {
+            assertThat(new PrerequisiteCheck(config).run(connection)).isEqualTo(e.problems());
+        }
+        assertNothingInstalled();
+    }
+
+    @Test
+    void setReplicaIdentitySetsItWhereTheKeyOrTheResolverNeedsIt() throws Exception {
+        List<String> done = install(config("""
+                  - name: accounts
+                  - name: events
+                    key: [code]
+                  - name: notes
+                    resolver: merge
+                """, "b"), true);
+
+        assertThat(done).contains("set REPLICA IDENTITY FULL on public.events", "set REPLICA IDENTITY FULL on public.notes");
+        assertThat(replicaIdentities()).containsExactly("accounts d", "events f", "logbook d", "notes f", "orders d");
+    }
+
+    @Test
+    void setReplicaIdentityChangesNoTableWhileAnotherProblemStopsTheInstall() throws Exception {
+        ConcordConfig config = config("""
+                  - name: notes
+                    resolver: merge
+                  - name: missing
+                """, "b");
+
+        PrerequisitesNotMetException e = notMet(() -> install(config, true));
+
+        assertThat(e.problems()).extracting(Problem::subject).containsExactly("table public.missing");
+        assertThat(replicaIdentities()).contains("notes d");
+        assertNothingInstalled();
+    }
+
+    @Test
+    void aRoleWithoutReplicationIsToldHowToGetItAndWhatElseItLacks() throws Exception {
+        sql("CREATE ROLE " + APP_ROLE + " LOGIN PASSWORD 'app-secret'");
+        ConcordConfig config = config("""
+                  - name: accounts
+                """, "b");
+
+        try (Connection connection = DriverManager.getConnection(pg().jdbcUrl(db), APP_ROLE, "app-secret")) {
+            assertThat(new PrerequisiteCheck(config).run(connection)).extracting(p -> p.subject() + " | " + p.fix())
+                    .containsExactly(
+                            "role concord_app | ALTER ROLE concord_app REPLICATION;",
+                            "role concord_app | GRANT CREATE ON DATABASE " + db + " TO concord_app;",
+                            "role concord_app | GRANT EXECUTE ON FUNCTION pg_replication_origin_create(text),"
+                                    + " pg_replication_origin_drop(text) TO concord_app;",
+                            "table public.accounts | ALTER TABLE \"public\".\"accounts\" OWNER TO concord_app;"
+                                    + "  (or make concord_app a member of postgres)");
+            assertThatThrownBy(() -> new Installer(config).install(connection, false))
+                    .isInstanceOf(PrerequisitesNotMetException.class)
+                    .hasMessageContaining("role concord_app: lacks the REPLICATION privilege\n    fix: ALTER ROLE concord_app REPLICATION;");
+        }
+        assertNothingInstalled();
+    }
+
+    @Test
+    void aRoleGivenWhatTheCheckAsksForCanInstall() throws Exception {
+        sql("CREATE ROLE " + APP_ROLE + " LOGIN PASSWORD 'app-secret'");
+        ConcordConfig config = config("""
+                  - name: accounts
+                  - name: events
+                    key: [code]
+                """, "b");
+        try (Connection connection = DriverManager.getConnection(pg().jdbcUrl(db), APP_ROLE, "app-secret")) {
+            List<Problem> problems = new PrerequisiteCheck(config).run(connection);
+            assertThat(problems).extracting(Problem::subject).containsExactly("role concord_app", "role concord_app",
+                    "role concord_app", "table public.accounts", "table public.events", "table public.events");
+            // An administrator runs each printed fix (its first statement) and nothing else.
+            for (Problem problem : problems) {
+                sql(problem.fix().replaceAll(";.*", ""));
+            }
+            assertThat(new PrerequisiteCheck(config).run(connection)).isEmpty();
+
+            new Installer(config).install(connection, false);
+        }
+        assertThat(publishedTables()).containsExactlyInAnyOrder("public.accounts", "public.events");
+        assertThat(origins()).containsExactly("concord_b");
+    }
+
+    @Test
+    void uninstallRemovesTheSlotThePublicationTheOriginsAndTheSchema() throws Exception {
+        ConcordConfig config = config("""
+                  - name: accounts
+                """, "b", "c");
+        install(config);
+
+        List<String> done;
+        try (Connection connection = pg().connect(db)) {
+            done = new Installer(config).uninstall(connection);
+        }
+
+        assertThat(done).containsExactly("dropped slot concord_a", "dropped publication concord",
+                "dropped replication origin concord_b", "dropped replication origin concord_c", "dropped schema concord");
+        assertNothingInstalled();
+        assertThat(rows("SELECT count(*) FROM accounts")).as("user tables stay").containsExactly("0");
+    }
+
+    @Test
+    void uninstallRefusesWhileTheSlotIsInUseAndNamesTheDc() throws Exception {
+        ConcordConfig config = config("""
+                  - name: accounts
+                """, "b");
+        install(config);
+        PostgresServer pg = pg();
+
+        try (PgOutputStream stream = PgOutputStream.open(pg.jdbcUrl(db), pg.user(), pg.password(),
+                WalStreamOptions.of("concord_a", "concord"), Lsn.INVALID,
+                new TypeRegistry(new JdbcTypeCatalog(() -> pg.connect(db))));
+                Connection connection = pg.connect(db)) {
+            assertThatThrownBy(() -> new Installer(config).uninstall(connection))
+                    .hasMessageContaining("slot concord_a is in use")
+                    .hasMessageContaining("stop the replicator of DC a first");
+            assertThat(catalogState()).contains("publication public.accounts", "origin concord_b 1")
+                    .anyMatch(line -> line.startsWith("slot concord_a pgoutput"))
+                    .anyMatch(line -> line.startsWith("concord row_versions"));
+        }
+
+        // The walsender leaves the slot a moment after the stream closes.
+        await().atMost(Duration.ofSeconds(10)).until(() -> rows("SELECT active FROM pg_replication_slots").equals(List.of("f")));
+        try (Connection connection = pg.connect(db)) {
+            new Installer(config).uninstall(connection);
+        }
+        assertNothingInstalled();
+    }
+
+    private static PrerequisitesNotMetException notMet(ThrowingCallable install) {
+        return assertThatExceptionOfType(PrerequisitesNotMetException.class).isThrownBy(install).actual();
+    }
+
+    @Test
+    void aSlotOfTheSameNameInAnotherDatabaseIsNeitherTakenNorDropped() throws Exception {
+        ConcordConfig config = config("""
+                  - name: accounts
+                """, "b");
+        install(config);
+        String first = db;
+        db = first + "_other";
+        try {
+            pg().createDatabase(db);
+            sql("CREATE TABLE accounts (id int8 PRIMARY KEY)");
+            // Another peer: origins are server-wide too, and this test is about the slot.
+            ConcordConfig other = config("""
+                      - name: accounts
+                    """, "c");
+
+            assertThat(notMet(() -> install(other)).problems()).extracting(p -> p.subject() + ": " + p.problem())
+                    .containsExactly("replication slot concord_a: already exists for database " + first
+                            + " (pgoutput), not this database with pgoutput");
+            try (Connection connection = pg().connect(db)) {
+                assertThat(new Installer(other).uninstall(connection)).as("nothing of its own to remove").isEmpty();
+            }
+            assertThat(rows("SELECT slot_name || ' ' || database FROM pg_replication_slots")).containsExactly("concord_a " + first);
+        } finally {
+            try (Connection connection = pg().connect(); Statement statement = connection.createStatement()) {
+                statement.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            }
+            db = first;
+        }
+    }
+
+    private void assertNothingInstalled() throws SQLException {
+        assertThat(rows("SELECT nspname FROM pg_namespace WHERE nspname = 'concord'")).isEmpty();
+        assertThat(rows("SELECT pubname FROM pg_publication")).isEmpty();
+        assertThat(rows("SELECT slot_name FROM pg_replication_slots")).isEmpty();
+        assertThat(origins()).isEmpty();
+    }
+
+    /** Everything install creates, with oids and positions, so that a change of any of them shows. */
+    private List<String> catalogState() throws SQLException {
+        List<String> state = new ArrayList<>();
+        state.addAll(rows("SELECT 'concord ' || c.relname || ' ' || c.oid FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'concord' ORDER BY 1"));
+        state.addAll(rows("SELECT 'publication ' || schemaname || '.' || tablename FROM pg_publication_tables ORDER BY 1"));
+        state.addAll(rows("SELECT 'publication oid ' || oid || ' ' || pubname FROM pg_publication"));
+        state.addAll(rows("SELECT 'slot ' || slot_name || ' ' || plugin || ' ' || confirmed_flush_lsn FROM pg_replication_slots"));
+        state.addAll(rows("SELECT 'origin ' || roname || ' ' || roident FROM pg_replication_origin ORDER BY 1"));
+        state.addAll(rows("SELECT 'progress ' || slot || ' ' || lsn || ' ' || epoch || ' ' || updated_at FROM concord.capture_progress"));
+        state.addAll(rows("SELECT 'version ' || version || ' ' || installed_at FROM concord.schema_version"));
+        state.addAll(replicaIdentities());
+        return state;
+    }
+
+    private List<String> publishedTables() throws SQLException {
+        return rows("SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = 'concord'");
+    }
+
+    private List<String> origins() throws SQLException {
+        return rows("SELECT roname FROM pg_replication_origin");
+    }
+
+    private List<String> replicaIdentities() throws SQLException {
+        return rows("SELECT relname || ' ' || relreplident::text FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+                + " AND relkind = 'r' ORDER BY 1");
+    }
+
+    private ConcordConfig config(String tables, String... peers) throws Exception {
+        PostgresServer pg = pg();
+        return TestConfigs.parse("""
+                dc: a
+                postgres:
+                  url: %s
+                  user: %s
+                  password: %s
+                kafka:
+                  bootstrap-servers: %s
+                peers: [%s]
+                tables:
+                %s""".formatted(pg.jdbcUrl(db), pg.user(), pg.password(), cluster.kafka().bootstrapServers(),
+                String.join(", ", peers), tables));
+    }
+
+    private List<String> install(ConcordConfig config) throws Exception {
+        return install(config, false);
+    }
+
+    private List<String> install(ConcordConfig config, boolean setReplicaIdentity) throws Exception {
+        try (Connection connection = pg().connect(db)) {
+            return new Installer(config).install(connection, setReplicaIdentity);
+        }
+    }
+
+    private List<String> rows(String query) throws SQLException {
+        try (Connection connection = pg().connect(db); Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(query)) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+            return rows;
+        }
+    }
+
+    private void sql(String statements) throws SQLException {
+        try (Connection connection = pg().connect(db); Statement statement = connection.createStatement()) {
+            statement.execute(statements);
+        }
+    }
+
+    private static PostgresServer pg() {
+        return cluster.postgres("a");
+    }
+}
