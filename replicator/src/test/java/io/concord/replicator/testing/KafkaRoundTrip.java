@@ -20,19 +20,34 @@ public final class KafkaRoundTrip {
     private KafkaRoundTrip() {
     }
 
-    /** Sends {@code "<prefix>-0" .. "<prefix>-(count-1)"} with acks=all and idempotence, and waits for every ack. */
+    /**
+     * Sends {@code "<prefix>-0" .. "<prefix>-(count-1)"} with acks=all and idempotence, and waits for every
+     * ack; a record that was not acknowledged fails the call instead of going missing unnoticed.
+     */
     public static void produce(String bootstrapServers, String topic, String prefix, int count) {
+        List<java.util.concurrent.Future<?>> acks = new ArrayList<>(count);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
+                // Seen on a loaded machine: a NOT_LEADER retry on a topic created a moment before, with
+                // five batches in flight, ended in an endless OUT_OF_ORDER_SEQUENCE_NUMBER retry loop.
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000),
                 new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < count; i++) {
-                producer.send(new ProducerRecord<>(topic, Integer.toString(i), prefix + "-" + i));
+                acks.add(producer.send(new ProducerRecord<>(topic, Integer.toString(i), prefix + "-" + i)));
             }
             producer.flush();
+            for (java.util.concurrent.Future<?> ack : acks) {
+                ack.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while producing to " + topic, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a record to " + topic + " was not acknowledged: " + e.getCause(), e);
         }
     }
 
