@@ -35,6 +35,12 @@ public final class TransactionalPublisher implements AutoCloseable {
         properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "concord-capture-" + dc);
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        // With several requests in flight, a batch refused with NOT_LEADER on a topic created a moment
+        // earlier can be overtaken by the next one, and its retries then fail OUT_OF_ORDER_SEQUENCE
+        // until the delivery timeout (KAFKA-15591; seen here in a test producer). Capture creates its topic
+        // and writes at once; its commit would fail and it would replay safely, but only after minutes.
+        // One request in flight avoids it.
+        properties.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
         properties.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         properties.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
