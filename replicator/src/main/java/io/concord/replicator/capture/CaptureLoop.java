@@ -294,7 +294,9 @@ final class CaptureLoop {
             deadLetters.clear();
             savedProgress = lastWholeTransaction;
         }
-        if (pendingConfirm != null && transaction == null) {
+        // Safe even while a later transaction is still open: it commits after this point, so the
+        // server sends it again whole after a restart.
+        if (pendingConfirm != null) {
             confirm(stream, pendingConfirm);
             pendingConfirm = null;
         }

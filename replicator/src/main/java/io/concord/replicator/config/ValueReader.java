@@ -109,18 +109,6 @@ final class ValueReader {
         return Integer.parseInt(key.defaultValue());
     }
 
-    boolean bool(ConfigNode mapping, ConfigKey key) {
-        ConfigNode node = child(mapping, key);
-        String value = node == null ? key.defaultValue() : text(node, key.type());
-        if ("true".equals(value) || "false".equals(value)) {
-            return Boolean.parseBoolean(value);
-        }
-        if (node != null && value != null) {
-            error(node, key.type());
-        }
-        return Boolean.parseBoolean(key.defaultValue());
-    }
-
     Duration duration(ConfigNode mapping, ConfigKey key) {
         ConfigNode node = child(mapping, key);
         String value = node == null ? key.defaultValue() : text(node, key.type());
