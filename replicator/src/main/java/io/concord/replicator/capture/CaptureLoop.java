@@ -270,25 +270,33 @@ final class CaptureLoop {
         return transaction.origin() != null && transaction.origin().startsWith(APPLY_ORIGIN_PREFIX);
     }
 
-    /** Steps 2 to 4 of the class comment. */
+    /**
+     * Steps 2 to 4 of the class comment. The row states are written while Kafka is still taking
+     * the batch, but committed in PostgreSQL only after Kafka acknowledged it: the work overlaps,
+     * the order of the two commits does not change.
+     */
     private void flush(PgOutputStream stream) throws SQLException {
-        if (!toPublish.isEmpty()) {
-            for (ChangeEvent event : toPublish) {
-                publisher.send(keyOf(event), codec.encode(event));
-            }
-            publisher.commit();
-            metrics.published(toPublish.size());
-            toPublish.clear();
-            CrashPoint.reach(CrashPoint.AFTER_PUBLISH);
+        boolean publishing = !toPublish.isEmpty();
+        for (ChangeEvent event : toPublish) {
+            publisher.send(keyOf(event), codec.encode(event));
         }
         // The held-back event's state is in `dirty` too; persisting it before the event is out is
         // harmless: a replay finds it at the event's own position and reuses its version.
-        if (!dirty.isEmpty() || !deadLetters.isEmpty() || !lastWholeTransaction.equals(savedProgress)) {
+        boolean saving = !dirty.isEmpty() || !deadLetters.isEmpty() || !lastWholeTransaction.equals(savedProgress);
+        if (saving) {
             progressStore.save(state, settings.slot(), epoch, lastWholeTransaction, clockAtLastCommit);
             rowStates.save(state, dirty);
             for (DeadLetterStore.DeadLetter letter : deadLetters) {
                 deadLetterStore.record(state, letter);
             }
+        }
+        if (publishing) {
+            publisher.commit();
+            metrics.published(toPublish.size());
+            toPublish.clear();
+            CrashPoint.reach(CrashPoint.AFTER_PUBLISH);
+        }
+        if (saving) {
             state.commit();
             dirty.clear();
             deadLetters.clear();
