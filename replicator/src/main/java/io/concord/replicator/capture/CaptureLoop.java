@@ -340,7 +340,6 @@ final class CaptureLoop {
 
     /** Kafka key: table and primary key, so that a row's events stay together when compacted or inspected. */
     static byte[] keyOf(ChangeEvent event) {
-        return RowKey.of(event.getTable().getSchema() + "." + event.getTable().getName(), event.getKey())
-                .toString().getBytes(StandardCharsets.UTF_8);
+        return RowKey.of(event.getTable(), event.getKey()).toString().getBytes(StandardCharsets.UTF_8);
     }
 }

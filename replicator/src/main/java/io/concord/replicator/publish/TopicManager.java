@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates Concord's topics when missing and checks the ones that exist. A changes topic must
@@ -45,10 +46,35 @@ public final class TopicManager implements AutoCloseable {
             throw new IllegalStateException("Kafka at " + servers + " did not create topic " + topic + " within "
                     + TIMEOUT_SECONDS + " s: is it reachable from here?", e);
         }
-        int partitions = describe(topic).partitions().size();
+        int partitions = describeOnceKnown(topic).partitions().size();
         if (partitions != 1) {
             throw new IllegalStateException("topic " + topic + " has " + partitions
                     + " partitions; Concord needs exactly 1 (a DC's changes must stay in commit order)");
+        }
+    }
+
+    /**
+     * Describes a topic that may have been created a moment ago: until the broker has applied its
+     * creation, describing it fails with UnknownTopicOrPartition, which here only means "not yet".
+     */
+    private TopicDescription describeOnceKnown(String topic) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return describe(topic);
+            } catch (IllegalStateException e) {
+                if (!(e.getCause() instanceof ExecutionException execution
+                        && execution.getCause() instanceof UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for topic " + topic, interrupted);
+                }
+            }
         }
     }
 

@@ -67,7 +67,7 @@ public record RowKey(String table, String key) {
 
     /** The key of the row of {@code table} whose key columns hold these values. */
     public static RowKey of(TableRef table, List<Column> keyColumns) {
-        return of(table.getSchema() + "." + table.getName(), keyColumns);
+        return of(table.getSchema$() + "." + table.getName(), keyColumns);
     }
 
     /** {@code table} directly followed by {@code key}, e.g. {@code public.orders["42","x"]}: stable, for logs and message keys. */

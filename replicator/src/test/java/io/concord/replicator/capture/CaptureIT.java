@@ -101,6 +101,8 @@ class CaptureIT {
                 assertThat(events.get(i).getVersion().getHlc()).as("hlc grows in commit order")
                         .isGreaterThan(events.get(i - 1).getVersion().getHlc());
             }
+            assertThat(reader.keyOf(events.get(0))).as("Kafka key: table and primary key")
+                    .isEqualTo("public.accounts[\"1\"]");
             assertThat(events).allSatisfy(e -> assertThat(e.getOrigin()).isEqualTo("a"))
                     .extracting(ChangeEvent::getEventId).doesNotHaveDuplicates();
             assertThat(events.get(2).getAfter()).anySatisfy(c -> assertThat(PgTextCodec.encode(c.getValue()))

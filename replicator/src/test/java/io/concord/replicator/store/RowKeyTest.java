@@ -24,6 +24,15 @@ class RowKeyTest {
     }
 
     @Test
+    void anEventsTableRefNamesSchemaAndTable() {
+        // Avro renames TableRef's `schema` accessor to getSchema$(); getSchema() is the record's own schema.
+        RowKey key = RowKey.of(new TableRef("shop", "orders"), List.of(column(BuiltinTypes.INT8, "7")));
+
+        assertThat(key.table()).isEqualTo("shop.orders");
+        assertThat(key.toString()).isEqualTo("shop.orders[\"7\"]");
+    }
+
+    @Test
     void nullIsJsonNull() {
         RowKey key = RowKey.of("s.t", List.of(column(BuiltinTypes.INT4, "1"), new Column("b", "text", new Datum(null))));
 

@@ -22,6 +22,7 @@ public final class ChangeTopicReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final EventCodec codec = new EventCodec();
     private final List<ChangeEvent> changes = new ArrayList<>();
+    private final java.util.Map<String, String> keysByEventId = new java.util.HashMap<>();
     private final List<Heartbeat> heartbeats = new ArrayList<>();
 
     public ChangeTopicReader(String bootstrapServers, String topic) {
@@ -43,6 +44,8 @@ public final class ChangeTopicReader implements AutoCloseable {
                 SpecificRecord event = codec.decode(record.value());
                 if (event instanceof ChangeEvent change) {
                     changes.add(change);
+                    keysByEventId.put(change.getEventId(), record.key() == null ? null
+                            : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8));
                 } else if (event instanceof Heartbeat heartbeat) {
                     heartbeats.add(heartbeat);
                 }
@@ -53,6 +56,11 @@ public final class ChangeTopicReader implements AutoCloseable {
 
     public List<ChangeEvent> changes() {
         return changes;
+    }
+
+    /** The Kafka record key an event was published with. */
+    public String keyOf(ChangeEvent event) {
+        return keysByEventId.get(event.getEventId());
     }
 
     public List<Heartbeat> heartbeats() {

@@ -1,0 +1,391 @@
+package io.concord.replicator.apply;
+
+import io.concord.event.AppliedBatch;
+import io.concord.event.AppliedRow;
+import io.concord.event.ChangeEvent;
+import io.concord.event.codec.EventCodec;
+import io.concord.replicator.capture.AppliedBatchMessage;
+import io.concord.replicator.capture.Lsn;
+import io.concord.replicator.config.ConcordConfig;
+import io.concord.replicator.store.DeadLetterStore;
+import io.concord.replicator.store.RowKey;
+import io.concord.replicator.store.RowStateCodec;
+import io.concord.replicator.store.RowStateStore;
+import io.concord.replicator.store.StoredRowState;
+import io.concord.resolver.state.Conflict;
+import io.concord.resolver.state.Reconciliation;
+import io.concord.version.Causality;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies batches of one peer's change events to this DC's PostgreSQL, one transaction per batch.
+ *
+ * <h2>The order of a batch (ARCHITECTURE.md, "Ordering rules": Apply)</h2>
+ * <ol>
+ *   <li>begin, under the peer's replication origin ({@code concord_<peer>}, set once on this applier's
+ *       connection) with the source's commit LSN and time, so capture knows the writes as not local;</li>
+ *   <li>lock the target rows that exist ({@code FOR UPDATE}, per table, in key order);</li>
+ *   <li>read a WAL position and wait until capture has recorded everything before it
+ *       ({@link CaptureBarrier}): the stored versions now include every local write of those rows;</li>
+ *   <li>read the rows' states (without locking them: capture writes them, and holds no user-row lock) and
+ *       take in every event in order with the table's reconciler;</li>
+ *   <li>write the user rows that changed; a row that was not there to lock is inserted with
+ *       {@code ON CONFLICT DO NOTHING}, and if a local insert got there first the batch starts over, now
+ *       finding and locking that row — a row whose version was not compared is never overwritten;</li>
+ *   <li>record the conflicts asked for, and the dead letters;</li>
+ *   <li>emit the settled states (and, where this DC forwards, the events) as a transactional
+ *       {@code concord.apply} message: capture records them in WAL order, as the writer of row states;</li>
+ *   <li>advance {@code concord.apply_progress}; commit.</li>
+ * </ol>
+ * A row the database refuses (a secondary UNIQUE key held by another row, another constraint, a column
+ * or table missing here) does not stop the pipeline: the batch is rolled back and tried again without
+ * that row's events, which become dead letters with the reason, in the same transaction as the rest.
+ *
+ * <p>Known gaps, for the issue: a key with no row here cannot be locked, so a local write of it can slip
+ * in after the wait. (1) A batch that leaves such a row deleted writes nothing, so nothing holds the key: a
+ * local insert of it committing between the wait and this commit is versioned by capture from the older
+ * state, then the applied state replaces that in {@code concord.row_versions}. (2) The same if a local
+ * insert <em>and</em> delete of the key both commit between the wait and this batch's insert. Closing them
+ * needs capture to refuse an applied state decided on an older state than the one it holds (the
+ * {@code AppliedRow} would carry the {@code (lsn, seq)} apply read): a schema and capture change.
+ *
+ * <p>Not thread-safe: one applier, and one connection, per peer.
+ */
+public final class BatchApplier implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchApplier.class);
+    private static final int MAX_ATTEMPTS = 10;
+
+    /** Opens a connection to this DC's PostgreSQL. */
+    @FunctionalInterface
+    public interface ConnectionSource {
+        Connection open() throws SQLException;
+    }
+
+    /** An event with its offset in the peer's topic partition. */
+    public record RemoteEvent(ChangeEvent event, long offset) {
+    }
+
+    /**
+     * What a batch did.
+     *
+     * @param applied     events that changed a row's state (applied, or settled as a conflict)
+     * @param skipped     events already seen here (stale, duplicate, or this DC's own)
+     * @param conflicts   conflicts recorded in {@code concord.conflicts}
+     * @param rowsWritten user rows inserted, updated or deleted
+     * @param deadLetters events set aside as dead letters
+     * @param attempts    transactions it took
+     */
+    public record Outcome(int applied, int skipped, int conflicts, int rowsWritten, int deadLetters, int attempts) {
+    }
+
+    private final ConcordConfig config;
+    private final String peer;
+    private final ApplyTables tables;
+    private final CaptureBarrier barrier;
+    private final RowStateStore rowStates = new RowStateStore();
+    private final UserRows userRows = new UserRows();
+    private final ConflictWriter conflicts;
+    private final DeadLetterStore deadLetterStore = new DeadLetterStore();
+    private final EventCodec codec = new EventCodec();
+    private final AppliedBatchMessage message = new AppliedBatchMessage(codec);
+    private final ApplyConnection connection;
+
+    /**
+     * An applier of {@code peer}'s events.
+     *
+     * @param captureTimeout how long a batch waits for capture to catch up before failing (retryably)
+     */
+    public BatchApplier(ConcordConfig config, String peer, ApplyTables tables, ConnectionSource connections,
+            Duration captureTimeout) {
+        this.config = config;
+        this.peer = peer;
+        this.tables = tables;
+        this.barrier = new CaptureBarrier(config.capture().slot(), captureTimeout);
+        this.conflicts = new ConflictWriter(config.dc());
+        this.connection = new ApplyConnection(peer, connections);
+    }
+
+    /**
+     * Applies whole source transactions of the peer, in topic order, in one local transaction. The batch
+     * must end at a transaction's last event ({@code source.last}) so that no source transaction is split.
+     * A batch in which a row turns up that was missing when its key was locked is simply run again (rare:
+     * a local insert of that key raced it), now finding and locking that row.
+     *
+     * @param topic     the peer's topic
+     * @param partition its partition
+     * @param events    the events, in offset order; not empty
+     * @throws ApplyException if the batch could not be applied; nothing of it is then committed
+     */
+    public Outcome apply(String topic, int partition, List<RemoteEvent> events) throws ApplyException,
+            InterruptedException {
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("an empty batch has no position to record");
+        }
+        Map<Integer, DeadLetterStore.DeadLetter> deadLetters = new TreeMap<>();
+        boolean oneByOne = false;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            try {
+                Connection db = connection.get();
+                Attempt work = new Attempt(topic, partition, events, deadLetters);
+                Outcome outcome = work.run(db, oneByOne, attempt);
+                if (outcome != null) {
+                    db.commit();
+                    return outcome;
+                }
+                connection.rollback();
+                LOG.debug("batch of {} at {}:{}: a row was inserted here meanwhile; trying again", peer, topic,
+                        partition);
+            } catch (UserRows.RowFailure failure) {
+                connection.rollback();
+                if (!RowFailures.isRowLevel(failure.sqlException().getSQLState())) {
+                    throw failed(events, topic, partition, failure.sqlException());
+                }
+                setAside(topic, partition, events, deadLetters, failure);
+            } catch (InterruptedException e) {
+                connection.rollback();
+                throw e;
+            } catch (SQLException e) {
+                connection.rollback();
+                if (!oneByOne && RowFailures.isRowLevel(ApplyException.sqlState(e))) {
+                    oneByOne = true; // find the row the database refuses
+                    continue;
+                }
+                throw failed(events, topic, partition, e);
+            } catch (CaptureBarrier.CaptureBehindException e) {
+                connection.rollback();
+                throw new ApplyException(e.getMessage(), true, e);
+            } catch (RuntimeException e) {
+                // A state or row that cannot be encoded for its column types: a bug or a schema drift.
+                connection.rollback();
+                throw new ApplyException("applying " + events.size() + " events of " + peer + " up to " + topic + ":"
+                        + partition + "@" + last(events).offset() + ": " + e.getMessage(), false, e);
+            }
+        }
+        throw new ApplyException("batch of " + peer + " up to " + topic + ":" + partition + "@"
+                + last(events).offset() + " did not settle in " + MAX_ATTEMPTS + " attempts", true, null);
+    }
+
+    /** The failure of a batch; a connection that may be broken is dropped, to be opened afresh. */
+    private ApplyException failed(List<RemoteEvent> events, String topic, int partition, SQLException e) {
+        ApplyException failure = ApplyException.of("applying " + events.size() + " events of " + peer + " up to "
+                + topic + ":" + partition + "@" + last(events).offset(), e);
+        if (failure.retryable()) {
+            connection.drop();
+        }
+        return failure;
+    }
+
+    private void setAside(String topic, int partition, List<RemoteEvent> events,
+            Map<Integer, DeadLetterStore.DeadLetter> deadLetters, UserRows.RowFailure failure) throws ApplyException {
+        String state = failure.sqlException().getSQLState();
+        String reason;
+        try {
+            Connection db = connection.get();
+            reason = RowFailures.reason(db, failure);
+            db.rollback();
+        } catch (SQLException e) {
+            throw ApplyException.of("reading the rows of a failed write of " + failure.target.key, e);
+        }
+        LOG.warn("dead letter: {}", reason);
+        for (int i = 0; i < events.size(); i++) {
+            ChangeEvent event = events.get(i).event();
+            if (failure.target.key.equals(keyOf(event))) {
+                deadLetters.put(i, deadLetter(topic, partition, events.get(i), RowFailures.errorClass(state), reason));
+            }
+        }
+    }
+
+    private DeadLetterStore.DeadLetter deadLetter(String topic, int partition, RemoteEvent remote, String errorClass,
+            String reason) {
+        ChangeEvent event = remote.event();
+        String table = event.getTable().getSchema$() + "." + event.getTable().getName();
+        byte[] key = event.getKey().isEmpty() ? null : keyOf(event).toString().getBytes(StandardCharsets.UTF_8);
+        return new DeadLetterStore.DeadLetter(errorClass, reason, topic, partition, remote.offset(), table, key,
+                codec.encode(event));
+    }
+
+    private static RowKey keyOf(ChangeEvent event) {
+        return RowKey.of(event.getTable(), event.getKey());
+    }
+
+    private static RemoteEvent last(List<RemoteEvent> events) {
+        return events.get(events.size() - 1);
+    }
+
+    /** One transaction's try at a batch. */
+    private final class Attempt {
+
+        private final String topic;
+        private final int partition;
+        private final List<RemoteEvent> events;
+        private final Map<Integer, DeadLetterStore.DeadLetter> deadLetters;
+        private final Map<RowKey, Target> targets = new LinkedHashMap<>();
+        private final List<Map.Entry<Integer, Target>> pending = new ArrayList<>();
+        private final RemoteRows remoteRows = new RemoteRows();
+
+        Attempt(String topic, int partition, List<RemoteEvent> events,
+                Map<Integer, DeadLetterStore.DeadLetter> deadLetters) {
+            this.topic = topic;
+            this.partition = partition;
+            this.events = events;
+            this.deadLetters = deadLetters;
+        }
+
+        /** The outcome, or null if a row appeared since it was found missing (roll back and try again). */
+        Outcome run(Connection db, boolean oneByOne, int attempt) throws SQLException, UserRows.RowFailure,
+                CaptureBarrier.CaptureBehindException, InterruptedException {
+            ChangeEvent lastEvent = last(events).event();
+            try (PreparedStatement origin = db.prepareStatement("SELECT pg_replication_origin_xact_setup(?::pg_lsn,"
+                    + " 'epoch'::timestamptz + ? * interval '1 microsecond')")) {
+                origin.setString(1, Lsn.of(lastEvent.getSource().getCommitLsn()).toString());
+                origin.setLong(2, lastEvent.getSource().getCommitTimeMicros());
+                origin.execute();
+            }
+            int skipped = prepare();
+            // Tables in name order, rows in key order: appliers of different peers queue up rather than deadlock.
+            Map<ApplyTable, List<Target>> byTable = new TreeMap<>(Comparator.comparing(ApplyTable::qualifiedName));
+            targets.values().forEach(t -> byTable.computeIfAbsent(t.table, x -> new ArrayList<>()).add(t));
+            for (Map.Entry<ApplyTable, List<Target>> table : byTable.entrySet()) {
+                userRows.lock(db, table.getKey(), table.getValue());
+            }
+            barrier.await(db, barrier.target(db));
+            Map<RowKey, StoredRowState> stored = rowStates.load(db, targets.keySet());
+            stored.forEach((key, state) -> {
+                Target target = targets.get(key);
+                target.state = state.state();
+                target.types.putAll(state.columnTypes());
+            });
+
+            List<Map.Entry<Conflict, Map<String, String>>> recorded = new ArrayList<>();
+            List<ChangeEvent> forward = new ArrayList<>();
+            int applied = 0;
+            for (Map.Entry<Integer, Target> item : pending) {
+                ChangeEvent event = events.get(item.getKey()).event();
+                Target target = item.getValue();
+                Reconciliation result;
+                try {
+                    result = target.table.reconciler().receive(target.state, target.keyImage,
+                            remoteRows.of(event, target));
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    // A malformed version or value, or a resolver that breaks its contract: this event only.
+                    deadLetters.put(item.getKey(), deadLetter(topic, partition, events.get(item.getKey()), "PAYLOAD",
+                            "event " + event.getEventId() + " for " + target.key + " cannot be taken in: "
+                                    + e.getMessage()));
+                    LOG.warn("dead letter: event {} for {}: {}", event.getEventId(), target.key, e.getMessage());
+                    continue;
+                }
+                if (result.causality() == Causality.BEFORE || result.causality() == Causality.EQUAL) {
+                    skipped++;
+                    continue;
+                }
+                applied++;
+                target.state = result.state();
+                target.stateChanged = true;
+                target.rowChanged |= result.rowChanged();
+                forward.add(event);
+                result.conflict().filter(Conflict::record)
+                        .ifPresent(c -> recorded.add(new AbstractMap.SimpleEntry<>(c, Map.copyOf(target.types))));
+            }
+
+            List<Target> written = targets.values().stream().filter(t -> t.rowChanged).toList();
+            if (!userRows.write(db, written, oneByOne).isEmpty()) {
+                return null;
+            }
+            conflicts.record(db, recorded);
+            for (DeadLetterStore.DeadLetter letter : deadLetters.values()) {
+                deadLetterStore.record(db, letter);
+            }
+            emit(db, forward);
+            progress(db, lastEvent);
+            return new Outcome(applied, skipped, recorded.size(), written.size(), deadLetters.size(), attempt);
+        }
+
+        /** Sorts the events into targets; those that cannot be applied here become dead letters. */
+        private int prepare() {
+            int skipped = 0;
+            for (int i = 0; i < events.size(); i++) {
+                if (deadLetters.containsKey(i)) {
+                    continue;
+                }
+                RemoteEvent remote = events.get(i);
+                ChangeEvent event = remote.event();
+                if (event.getOrigin().equals(config.dc())) {
+                    skipped++; // our own write, come back around: nothing to learn
+                    continue;
+                }
+                String tableName = event.getTable().getSchema$() + "." + event.getTable().getName();
+                ApplyTable table = tables.get(tableName).orElse(null);
+                String problem = table == null ? tables.whyMissing(tableName) : RemoteRows.missingColumn(table, event);
+                if (problem != null) {
+                    deadLetters.put(i, deadLetter(topic, partition, remote, "SCHEMA", problem + "; event "
+                            + event.getEventId()));
+                    LOG.warn("dead letter: {} (event {})", problem, event.getEventId());
+                    continue;
+                }
+                RowKey key = keyOf(event);
+                Target target = targets.computeIfAbsent(key, k -> new Target(table, k, event.getKey(),
+                        RemoteRows.keyImage(event)));
+                pending.add(new AbstractMap.SimpleEntry<>(i, target));
+            }
+            return skipped;
+        }
+
+        /** Step 7: the states capture must record, and what it forwards. */
+        private void emit(Connection db, List<ChangeEvent> forward) throws SQLException {
+            List<AppliedRow> rows = new ArrayList<>();
+            for (Target target : targets.values()) {
+                if (target.stateChanged) {
+                    rows.add(new AppliedRow(target.table.qualifiedName(), target.key.key(),
+                            RowStateCodec.toRecord(target.state, target.types)));
+                }
+            }
+            List<ChangeEvent> forwarded = config.forwardsAppliedChanges() ? forward : List.of();
+            if (rows.isEmpty() && forwarded.isEmpty()) {
+                return;
+            }
+            byte[] bytes = message.encode(new AppliedBatch(peer, rows, forwarded));
+            try (PreparedStatement statement = db.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+                statement.setString(1, AppliedBatchMessage.PREFIX);
+                statement.setBytes(2, bytes);
+                statement.execute();
+            }
+        }
+
+        private void progress(Connection db, ChangeEvent lastEvent) throws SQLException {
+            try (PreparedStatement statement = db.prepareStatement("""
+                    INSERT INTO concord.apply_progress AS p (topic, partition, source_dc, next_offset, source_lsn)
+                    VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (topic, partition) DO UPDATE
+                       SET source_dc = EXCLUDED.source_dc, next_offset = EXCLUDED.next_offset,
+                           source_lsn = EXCLUDED.source_lsn, applied_at = now()
+                     WHERE p.next_offset <= EXCLUDED.next_offset""")) {
+                statement.setString(1, topic);
+                statement.setInt(2, partition);
+                statement.setString(3, peer);
+                statement.setLong(4, last(events).offset() + 1);
+                statement.setLong(5, lastEvent.getSource().getCommitLsn());
+                statement.executeUpdate();
+            }
+        }
+    }
+
+    /** Releases the replication origin and closes the connection. */
+    @Override
+    public void close() {
+        connection.close();
+    }
+}

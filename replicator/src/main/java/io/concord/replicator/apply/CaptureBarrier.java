@@ -1,0 +1,116 @@
+package io.concord.replicator.apply;
+
+import io.concord.replicator.capture.Lsn;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * Waits, inside the apply transaction, until capture has recorded every local commit that precedes the
+ * moment the target rows were locked: only then do the stored row versions cover every local write of
+ * those rows, and only then may a remote write be compared with them.
+ *
+ * <h2>Which position, and which progress</h2>
+ * The target is a WAL position read <em>after</em> the rows are locked: any transaction that wrote one of
+ * them committed before the lock was granted, so its commit record lies before the target.
+ * <ul>
+ *   <li>On PostgreSQL 17 and later the target is the end of a non-transactional, flushed logical message
+ *       ({@code pg_logical_emit_message(false, 'concord.apply.fence', '', true)}). It lies after every
+ *       commit record inserted so far, asynchronous commits ({@code synchronous_commit = off}, visible
+ *       before they are flushed) included, and flushing it makes the WAL up to it readable by the
+ *       walsender even though this transaction's own lock records precede it. Capture ignores the message
+ *       (only transactional {@code concord.apply} messages are its business).</li>
+ *   <li>On PostgreSQL 16 it is {@code pg_current_wal_lsn()}, the WAL write position: every synchronously
+ *       committed transaction has flushed its commit record before it became visible, so lies before it.
+ *       An asynchronous commit may not yet; with {@code synchronous_commit = off} for application writes
+ *       on PostgreSQL 16, a write in the last few hundred milliseconds could be missed.</li>
+ * </ul>
+ * Capture is past the target when either holds:
+ * <ul>
+ *   <li>{@code concord.capture_progress.lsn >= target}: that is the commit LSN of the last transaction whose
+ *       states capture persisted; it handles transactions in commit order, so every commit before it is in
+ *       the states too. It only moves when a later transaction commits, so on an idle database it never
+ *       reaches the target;</li>
+ *   <li>the slot's {@code confirmed_flush_lsn >= target}: capture confirms a transaction's end only after
+ *       persisting its states, and on an idle server confirms the walsender's sent position only once it
+ *       has handled everything received before it, so the confirmed position too is never ahead of the
+ *       states. This is what moves on an idle database (our own fence message included).</li>
+ * </ul>
+ * Polling runs on the apply connection in READ COMMITTED: each poll, and the state load that follows, sees
+ * capture's latest commit.
+ */
+final class CaptureBarrier {
+
+    private final String slot;
+    private final Duration timeout;
+    private Boolean flushableMessages;
+
+    CaptureBarrier(String slot, Duration timeout) {
+        this.slot = slot;
+        this.timeout = timeout;
+    }
+
+    /** Reads the target position; call after the rows are locked. */
+    Lsn target(Connection connection) throws SQLException {
+        if (flushableMessages == null) {
+            flushableMessages = connection.getMetaData().getDatabaseMajorVersion() >= 17;
+        }
+        String sql = flushableMessages
+                ? "SELECT pg_logical_emit_message(false, 'concord.apply.fence', '', true)::text"
+                : "SELECT pg_current_wal_lsn()::text";
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return Lsn.parse(row.getString(1));
+        }
+    }
+
+    /**
+     * Returns once capture has passed {@code target}.
+     *
+     * @throws CaptureBehindException if it has not within the timeout (capture stopped or far behind)
+     */
+    void await(Connection connection, Lsn target) throws SQLException, CaptureBehindException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 1;
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT (SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?),
+                       (SELECT lsn::text FROM concord.capture_progress WHERE slot = ?)""")) {
+            statement.setString(1, slot);
+            statement.setString(2, slot);
+            while (true) {
+                String confirmed;
+                String progress;
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    confirmed = row.getString(1);
+                    progress = row.getString(2);
+                }
+                if (passed(confirmed, target) || passed(progress, target)) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new CaptureBehindException("capture of slot " + slot + " has not reached WAL position "
+                            + target + " within " + timeout.toMillis() + " ms (slot confirmed " + confirmed
+                            + ", capture progress " + progress + "): is capture running? Apply may not compare"
+                            + " versions before capture has recorded every local write of the rows");
+                }
+                Thread.sleep(pause);
+                pause = Math.min(50, pause * 2);
+            }
+        }
+    }
+
+    private static boolean passed(String position, Lsn target) {
+        return position != null && !Lsn.parse(position).isBefore(target);
+    }
+
+    /** Capture did not reach the position apply waits for in time; retryable. */
+    static final class CaptureBehindException extends Exception {
+        CaptureBehindException(String message) {
+            super(message);
+        }
+    }
+}

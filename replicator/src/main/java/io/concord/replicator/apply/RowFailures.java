@@ -1,0 +1,122 @@
+package io.concord.replicator.apply;
+
+import io.concord.event.Column;
+import io.concord.replicator.store.RowImages;
+import io.concord.replicator.types.DatumBinder;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Turns a failed write of one row into the dead letter's class and reason: which constraint, the incoming
+ * row, and for a unique violation the local row that already holds the value.
+ */
+final class RowFailures {
+
+    private RowFailures() {
+    }
+
+    /** Whether a failure of this SQLSTATE belongs to the row, not to the batch or the connection. */
+    static boolean isRowLevel(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("22") || sqlState.startsWith("23") || sqlState.equals("42703")
+                || sqlState.equals("42P01") || sqlState.equals("42804"));
+    }
+
+    /** The dead letter's {@code error_class} for a row-level SQLSTATE. */
+    static String errorClass(String sqlState) {
+        if (sqlState.startsWith("23")) {
+            return "CONSTRAINT";
+        }
+        return sqlState.startsWith("22") ? "DATA" : "SCHEMA";
+    }
+
+    /**
+     * The reason, naming the table, key, condition and rows. Runs one read on {@code connection} for the
+     * local row of a unique violation (the failed transaction is rolled back by then).
+     */
+    static String reason(Connection connection, UserRows.RowFailure failure) {
+        Target target = failure.target;
+        SQLException error = failure.sqlException();
+        String incoming = target.state.current().isTombstone() ? "(delete)"
+                : ConflictWriter.row(target.state.current().row(), target.types);
+        StringBuilder reason = new StringBuilder();
+        reason.append(condition(error.getSQLState())).append(" applying ").append(target.key).append(": ")
+                .append(error.getMessage()).append("; incoming row ").append(incoming);
+        if ("23505".equals(error.getSQLState())) {
+            constraint(error).flatMap(name -> localRow(connection, target, name))
+                    .ifPresent(local -> reason.append("; local row holding the value ").append(local));
+        }
+        return reason.toString();
+    }
+
+    private static String condition(String sqlState) {
+        return switch (sqlState) {
+            case "23505" -> "unique_violation";
+            case "23503" -> "foreign_key_violation";
+            case "23502" -> "not_null_violation";
+            case "23514" -> "check_violation";
+            case "42703" -> "undefined_column";
+            case "42P01" -> "undefined_table";
+            default -> "SQLSTATE " + sqlState;
+        };
+    }
+
+    private static Optional<String> constraint(SQLException error) {
+        if (error instanceof PSQLException psql) {
+            ServerErrorMessage server = psql.getServerErrorMessage();
+            if (server != null && server.getConstraint() != null) {
+                return Optional.of(server.getConstraint());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The row of the target's table that holds the incoming row's values of the unique index {@code index}. */
+    private static Optional<String> localRow(Connection connection, Target target, String index) {
+        ApplyTable table = target.table;
+        try {
+            List<String> columns;
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    SELECT array_agg(a.attname::text ORDER BY array_position(i.indkey::int2[], a.attnum))
+                      FROM pg_index i
+                      JOIN pg_class ic ON ic.oid = i.indexrelid
+                      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                     WHERE ic.relname = ? AND i.indrelid = ?::regclass""")) {
+                statement.setString(1, index);
+                statement.setString(2, table.quotedName());
+                try (ResultSet rs = statement.executeQuery()) {
+                    Array names = rs.next() ? rs.getArray(1) : null;
+                    if (names == null) {
+                        return Optional.empty();
+                    }
+                    columns = List.of((String[]) names.getArray());
+                }
+            }
+            Map<String, Column> values = RowImages.toColumns(target.state.current().row(), target.types).stream()
+                    .collect(Collectors.toMap(Column::getName, c -> c));
+            if (!values.keySet().containsAll(columns)) {
+                return Optional.empty();
+            }
+            String sql = "SELECT row_to_json(t)::text FROM " + table.quotedName() + " t WHERE " + columns.stream()
+                    .map(c -> "t." + ApplyTable.quote(c) + " = " + table.parameter(c)).collect(Collectors.joining(" AND "));
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < columns.size(); i++) {
+                    DatumBinder.bind(statement, i + 1, values.get(columns.get(i)).getValue());
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            return Optional.of("(not readable: " + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.concord.replicator.apply;
+
+import io.concord.event.Column;
+import io.concord.replicator.store.RowImages;
+import io.concord.replicator.types.DatumBinder;
+import io.concord.replicator.types.PgTextCodec;
+import io.concord.resolver.RowImage;
+import io.concord.resolver.VersionedRow;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The statements on user tables: locking a batch's rows, and writing the rows it decided. Values are
+ * always bound as typed parameters ({@link DatumBinder}, {@code ?::type}); identifiers come from config and
+ * the catalog, quoted. Statements of one table and shape go in one JDBC batch.
+ */
+final class UserRows {
+
+    /** Keys per locking statement, to bound its parameter arrays. */
+    private static final int KEYS_PER_LOCK = 5_000;
+
+    /**
+     * Locks the rows of {@code targets} (all of one table) that exist, in key order ({@code FOR UPDATE}),
+     * and marks them locked. A row that does not exist cannot be locked and stays unmarked.
+     */
+    void lock(Connection connection, ApplyTable table, List<Target> targets) throws SQLException {
+        List<String> keys = table.keyColumns();
+        StringBuilder sql = new StringBuilder("SELECT k.n FROM unnest(");
+        sql.append(keys.stream().map(k -> "?::text[]").collect(Collectors.joining(", ")));
+        sql.append(") WITH ORDINALITY AS k(");
+        for (int i = 0; i < keys.size(); i++) {
+            sql.append("c").append(i).append(", ");
+        }
+        sql.append("n) JOIN ").append(table.quotedName()).append(" t ON ");
+        for (int i = 0; i < keys.size(); i++) {
+            sql.append(i == 0 ? "" : " AND ").append("t.").append(ApplyTable.quote(keys.get(i)))
+                    .append(" = k.c").append(i).append("::").append(table.castTypes().get(keys.get(i)));
+        }
+        sql.append(" ORDER BY ").append(keys.stream().map(k -> "t." + ApplyTable.quote(k))
+                .collect(Collectors.joining(", "))).append(" FOR UPDATE OF t");
+        for (int from = 0; from < targets.size(); from += KEYS_PER_LOCK) {
+            List<Target> chunk = targets.subList(from, Math.min(targets.size(), from + KEYS_PER_LOCK));
+            lockChunk(connection, sql.toString(), keys, chunk);
+        }
+    }
+
+    private static void lockChunk(Connection connection, String sql, List<String> keys, List<Target> chunk)
+            throws SQLException {
+        List<Array> arrays = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int c = 0; c < keys.size(); c++) {
+                String[] texts = new String[chunk.size()];
+                for (int i = 0; i < chunk.size(); i++) {
+                    texts[i] = PgTextCodec.encode(keyValue(chunk.get(i), keys.get(c)).getValue());
+                }
+                Array array = connection.createArrayOf("text", texts);
+                arrays.add(array);
+                statement.setArray(c + 1, array);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    chunk.get((int) rows.getLong(1) - 1).locked = true;
+                }
+            }
+        } finally {
+            for (Array array : arrays) {
+                array.free();
+            }
+        }
+    }
+
+    private static Column keyValue(Target target, String column) {
+        for (Column key : target.keyColumns) {
+            if (key.getName().equals(column)) {
+                return key;
+            }
+        }
+        throw new IllegalArgumentException("the event's key of " + target.key + " has no column '" + column
+                + "', a key column of " + target.table.qualifiedName() + " here");
+    }
+
+    /**
+     * Writes the decided rows of {@code targets}: a live row is upserted when its row was locked, inserted
+     * with {@code ON CONFLICT DO NOTHING} when it was not (so that it never overwrites a row whose version
+     * was not compared); a tombstone deletes a locked row. Returns the targets whose insert found a row
+     * that appeared since the lock: they must go through the lock and compare again.
+     *
+     * @param oneByOne execute statement by statement, so that a failure names its row ({@link RowFailure})
+     */
+    List<Target> write(Connection connection, List<Target> targets, boolean oneByOne) throws SQLException, RowFailure {
+        Map<String, List<Target>> byStatement = new LinkedHashMap<>();
+        for (Target target : targets) {
+            VersionedRow current = target.state.current();
+            if (current.isTombstone() && !target.locked) {
+                continue; // nothing there to delete
+            }
+            byStatement.computeIfAbsent(sql(target, current), s -> new ArrayList<>()).add(target);
+        }
+        List<Target> raced = new ArrayList<>();
+        for (Map.Entry<String, List<Target>> group : byStatement.entrySet()) {
+            try (PreparedStatement statement = connection.prepareStatement(group.getKey())) {
+                for (Target target : group.getValue()) {
+                    bind(statement, target);
+                    if (oneByOne) {
+                        int count;
+                        try {
+                            count = statement.executeUpdate();
+                        } catch (SQLException e) {
+                            throw new RowFailure(target, e);
+                        }
+                        if (count == 0 && !target.locked) {
+                            raced.add(target);
+                        }
+                    } else {
+                        statement.addBatch();
+                    }
+                }
+                if (!oneByOne) {
+                    int[] counts = statement.executeBatch();
+                    for (int i = 0; i < counts.length; i++) {
+                        Target target = group.getValue().get(i);
+                        if (counts[i] == 0 && !target.locked) {
+                            raced.add(target);
+                        }
+                    }
+                }
+            }
+        }
+        return raced;
+    }
+
+    private static String sql(Target target, VersionedRow current) {
+        ApplyTable table = target.table;
+        List<String> keys = table.keyColumns();
+        if (current.isTombstone()) {
+            return "DELETE FROM " + table.quotedName() + " WHERE " + keys.stream()
+                    .map(k -> ApplyTable.quote(k) + " = " + table.parameter(k)).collect(Collectors.joining(" AND "));
+        }
+        List<String> columns = new ArrayList<>(current.row().columns());
+        String insert = "INSERT INTO " + table.quotedName() + " ("
+                + columns.stream().map(ApplyTable::quote).collect(Collectors.joining(", ")) + ") VALUES ("
+                + columns.stream().map(table::parameter).collect(Collectors.joining(", ")) + ") ON CONFLICT ("
+                + keys.stream().map(ApplyTable::quote).collect(Collectors.joining(", ")) + ") DO ";
+        List<String> updated = columns.stream().filter(c -> !keys.contains(c)).toList();
+        if (!target.locked || updated.isEmpty()) {
+            return insert + "NOTHING";
+        }
+        return insert + "UPDATE SET " + updated.stream().map(c -> ApplyTable.quote(c) + " = EXCLUDED." + ApplyTable.quote(c))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static void bind(PreparedStatement statement, Target target) throws SQLException {
+        VersionedRow current = target.state.current();
+        RowImage image = current.isTombstone() ? target.keyImage : current.row();
+        List<Column> columns = RowImages.toColumns(image, target.types);
+        if (current.isTombstone()) {
+            // The DELETE's parameters are the key columns in key order.
+            Map<String, Column> byName = new LinkedHashMap<>();
+            columns.forEach(c -> byName.put(c.getName(), c));
+            int index = 1;
+            for (String key : target.table.keyColumns()) {
+                DatumBinder.bind(statement, index++, byName.get(key).getValue());
+            }
+            return;
+        }
+        int index = 1;
+        for (Column column : columns) {
+            DatumBinder.bind(statement, index++, column.getValue());
+        }
+    }
+
+    /** A statement on one row failed; the batch goes on without that row. */
+    static final class RowFailure extends Exception {
+        final transient Target target;
+
+        RowFailure(Target target, SQLException cause) {
+            super(cause.getMessage(), cause);
+            this.target = target;
+        }
+
+        SQLException sqlException() {
+            return (SQLException) getCause();
+        }
+    }
+}

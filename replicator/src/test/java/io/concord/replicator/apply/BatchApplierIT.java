@@ -1,0 +1,406 @@
+package io.concord.replicator.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.concord.event.ChangeEvent;
+import io.concord.replicator.capture.CaptureService;
+import io.concord.replicator.config.ConcordConfig;
+import io.concord.replicator.install.Installer;
+import io.concord.replicator.testing.ClusterFixture;
+import io.concord.replicator.testing.TestConfigs;
+import io.concord.replicator.types.PgTextCodec;
+import io.concord.resolver.ResolverRegistry;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two DCs, each with capture running, feeding each other's events to their {@link BatchApplier}s (standing
+ * in for the apply topology): convergence, conflicts, causality, idempotency, loops, dead letters.
+ */
+class BatchApplierIT {
+
+    @RegisterExtension
+    static final ClusterFixture cluster = ClusterFixture.datacenters("a", "b");
+
+    private static final String TABLES = """
+              - name: items
+              - name: notes
+                resolver: record
+              - name: people
+              - name: wide
+            """;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static final Map<String, ConcordConfig> configs = new java.util.HashMap<>();
+    private static final Map<String, CaptureService> captures = new java.util.HashMap<>();
+    private static final List<Thread> threads = new ArrayList<>();
+    private static final Map<String, BatchApplier> appliers = new java.util.HashMap<>();
+    private static final Map<String, PeerFeed> feeds = new java.util.HashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        createTopics();
+        for (String dc : List.of("a", "b")) {
+            String extra = dc.equals("b") ? ", extra text" : ""; // a lacks a column b has
+            sql(dc, "CREATE TABLE items (id int8 PRIMARY KEY, name text, qty int4);"
+                    + "CREATE TABLE notes (id int4 PRIMARY KEY, body text);"
+                    + "CREATE TABLE people (id int4 PRIMARY KEY, email text UNIQUE, name text);"
+                    + "CREATE TABLE wide (id int4 PRIMARY KEY, v text" + extra + ")");
+            String peer = dc.equals("a") ? "b" : "a";
+            ConcordConfig config = TestConfigs.parse(TestConfigs.yaml(cluster, dc, List.of(peer), TABLES, null));
+            configs.put(dc, config);
+            try (Connection connection = cluster.postgres(dc).connect()) {
+                new Installer(config).install(connection, true);
+            }
+            CaptureService capture = new CaptureService(config);
+            Thread thread = new Thread(capture, "capture-" + dc);
+            thread.start();
+            captures.put(dc, capture);
+            threads.add(thread);
+        }
+        for (String dc : List.of("a", "b")) {
+            CaptureService capture = captures.get(dc);
+            await().atMost(WAIT).until(() -> capture.isActive() || capture.failure() != null);
+            assertThat(capture.failure()).isNull();
+            ConcordConfig config = configs.get(dc);
+            String peer = dc.equals("a") ? "b" : "a";
+            ApplyTables tables;
+            try (Connection connection = cluster.postgres(dc).connect()) {
+                tables = ApplyTables.load(config, ResolverRegistry.load(), connection);
+            }
+            appliers.put(dc, new BatchApplier(config, peer, tables, () -> cluster.postgres(dc).connect(),
+                    Duration.ofSeconds(30)));
+            feeds.put(dc, new PeerFeed(cluster.kafka().bootstrapServers(), config.topics().changes(dc)));
+        }
+    }
+
+    /**
+     * Creates the changes topics and waits until they can be described: capture describes its topic right
+     * after creating it, which a fresh broker may answer with UnknownTopicOrPartition (reported).
+     */
+    private static void createTopics() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cluster.kafka().bootstrapServers()))) {
+            List<String> topics = List.of("concord.changes.a", "concord.changes.b");
+            admin.createTopics(topics.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
+            await().atMost(WAIT).ignoreExceptions().until(() -> admin.describeTopics(topics).allTopicNames().get()
+                    .size() == 2);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        appliers.values().forEach(BatchApplier::close);
+        feeds.values().forEach(PeerFeed::close);
+        captures.values().forEach(CaptureService::stop);
+        for (Thread thread : threads) {
+            thread.join(10_000);
+        }
+    }
+
+    @Test
+    void nonConflictingInsertsUpdatesAndDeletesOnBothSidesConverge() throws Exception {
+        sql("a", "INSERT INTO items VALUES (1, 'a1', 1), (2, 'a2', 2), (3, 'a3', 3)");
+        sql("b", "INSERT INTO items VALUES (10, 'b10', 10), (11, 'b11', 11)");
+        assertThat(deliver("a", "b", 3).applied()).isEqualTo(3);
+        assertThat(deliver("b", "a", 2).applied()).isEqualTo(2);
+
+        sql("a", "UPDATE items SET qty = 100 WHERE id = 1");
+        sql("a", "DELETE FROM items WHERE id = 2");
+        sql("b", "UPDATE items SET name = 'b10x' WHERE id = 10");
+        sql("b", "DELETE FROM items WHERE id = 11");
+        sql("b", "UPDATE items SET name = 'a3 changed in b' WHERE id = 3");
+        deliver("a", "b", 2);
+        BatchApplier.Outcome fromB = deliver("b", "a", 3);
+
+        assertThat(fromB.conflicts()).isZero();
+        assertThat(query("a", "SELECT string_agg(id || ':' || name || ':' || qty, ' ' ORDER BY id) FROM items WHERE id < 20"))
+                .isEqualTo("1:a1:100 3:a3 changed in b:3 10:b10x:10");
+        assertConverged("items", "id < 20");
+    }
+
+    @Test
+    void concurrentUpdatesOfOneRowConvergeToTheSameRowWithLww() throws Exception {
+        sql("a", "INSERT INTO items VALUES (20, 'base', 0)");
+        deliver("a", "b", 1);
+        sql("a", "UPDATE items SET name = 'from a', qty = 1 WHERE id = 20");
+        sql("b", "UPDATE items SET name = 'from b' WHERE id = 20");
+        deliver("a", "b", 1);
+        deliver("b", "a", 1);
+
+        assertThat(query("a", "SELECT name || ':' || qty FROM items WHERE id = 20")).as("b wrote last")
+                .isEqualTo("from b:0");
+        assertConverged("items", "id = 20");
+        assertThat(query("a", "SELECT count(*) FROM concord.conflicts WHERE table_name = 'public.items'"))
+                .as("lww does not record").isEqualTo("0");
+    }
+
+    @Test
+    void aRecordedConflictHasTheSameIdInBothDcsAndReplayingItChangesNothing() throws Exception {
+        sql("a", "INSERT INTO notes VALUES (1, 'base')");
+        deliver("a", "b", 1);
+        sql("a", "UPDATE notes SET body = 'from a' WHERE id = 1");
+        sql("b", "UPDATE notes SET body = 'from b' WHERE id = 1");
+        List<BatchApplier.RemoteEvent> fromA = feeds.get("a").next(1, WAIT);
+        List<BatchApplier.RemoteEvent> fromB = feeds.get("b").next(1, WAIT);
+        assertThat(apply("b", fromA).conflicts()).isEqualTo(1);
+        assertThat(apply("a", fromB).conflicts()).isEqualTo(1);
+
+        String conflict = "SELECT id || ' ' || conflict_type || ' ' || resolution || ' ' || local_origin || '/'"
+                + " || remote_origin || ' ' || (applied_row->>'body') FROM concord.conflicts"
+                + " WHERE table_name = 'public.notes' AND primary_key->>'id' = '1'";
+        String atA = query("a", conflict);
+        String atB = query("b", conflict);
+        assertThat(atA).contains("update_update").endsWith("from b");
+        assertThat(atA.split(" ")[0]).as("same id in both DCs").isEqualTo(atB.split(" ")[0]);
+        assertThat(query("a", "SELECT detected_in FROM concord.conflicts WHERE table_name = 'public.notes'"))
+                .isEqualTo("a");
+        assertConverged("notes", "id = 1");
+
+        String before = checksum("a", "notes", "true") + count("a");
+        BatchApplier.Outcome replay = apply("a", fromB);
+        assertThat(replay.applied()).isZero();
+        assertThat(replay.rowsWritten()).isZero();
+        assertThat(checksum("a", "notes", "true") + count("a")).isEqualTo(before);
+    }
+
+    @Test
+    void anUpdateMadeAfterApplyingTheInsertIsNoConflict() throws Exception {
+        sql("a", "INSERT INTO notes VALUES (2, 'first')");
+        deliver("a", "b", 1);
+        sql("b", "UPDATE notes SET body = 'second' WHERE id = 2");
+        BatchApplier.Outcome outcome = deliver("b", "a", 1);
+
+        assertThat(outcome.applied()).isEqualTo(1);
+        assertThat(outcome.conflicts()).isZero();
+        for (String dc : List.of("a", "b")) {
+            assertThat(query(dc, "SELECT count(*) FROM concord.conflicts WHERE primary_key->>'id' = '2'"
+                    + " AND table_name = 'public.notes'")).isEqualTo("0");
+        }
+        assertThat(query("a", "SELECT body FROM notes WHERE id = 2")).isEqualTo("second");
+        assertConverged("notes", "id = 2");
+    }
+
+    @Test
+    void applyingTheSameBatchTwiceChangesNothing() throws Exception {
+        sql("b", "INSERT INTO items VALUES (30, 'x', 1), (31, 'y', 2)");
+        sql("b", "UPDATE items SET qty = 3 WHERE id = 30");
+        sql("b", "DELETE FROM items WHERE id = 31");
+        List<BatchApplier.RemoteEvent> batch = feeds.get("b").next(4, WAIT);
+        assertThat(apply("a", batch).applied()).isEqualTo(4);
+        awaitCaptured("a");
+        String before = checksum("a", "items", "true") + count("a") + versions("a", "items", "true");
+
+        BatchApplier.Outcome again = apply("a", batch);
+        assertThat(again.applied()).isZero();
+        assertThat(again.skipped()).isEqualTo(4);
+        assertThat(again.rowsWritten()).isZero();
+        awaitCaptured("a");
+        assertThat(checksum("a", "items", "true") + count("a") + versions("a", "items", "true")).isEqualTo(before);
+        assertConverged("items", "id BETWEEN 30 AND 31");
+    }
+
+    @Test
+    void appliedRowsAreNotPublishedAsLocalAndALaterLocalUpdateDominatesBoth() throws Exception {
+        sql("b", "INSERT INTO items VALUES (40, 'from b', 1)");
+        List<BatchApplier.RemoteEvent> fromB = feeds.get("b").next(1, WAIT);
+        apply("a", fromB);
+        sql("a", "UPDATE items SET qty = 2 WHERE id = 40");
+
+        List<BatchApplier.RemoteEvent> fromA = feeds.get("a").next(1, WAIT);
+        List<ChangeEvent> row40 = fromA.stream().map(BatchApplier.RemoteEvent::event)
+                .filter(e -> key(e).equals("40")).toList();
+        assertThat(row40).as("the applied insert is not published by a; its local update is").hasSize(1);
+        ChangeEvent update = row40.get(0);
+        assertThat(update.getOp()).isEqualTo(io.concord.event.Operation.UPDATE);
+        assertThat(update.getVersion().getVector()).isEqualTo(Map.of("a", 1L, "b", 1L));
+        assertThat(update.getVersion().getHlc()).isGreaterThan(fromB.get(0).event().getVersion().getHlc());
+        apply("b", fromA);
+        assertConverged("items", "id = 40");
+    }
+
+    @Test
+    void aRowCollidingOnASecondaryUniqueKeyBecomesADeadLetterAndTheRestIsApplied() throws Exception {
+        sql("a", "INSERT INTO people VALUES (4, 'y@example.com', 'dan')");
+        sql("b", "INSERT INTO people VALUES (2, 'y@example.com', 'bob'), (3, 'z@example.com', 'cy')");
+        BatchApplier.Outcome outcome = deliver("b", "a", 2);
+
+        assertThat(outcome.deadLetters()).isEqualTo(1);
+        assertThat(query("a", "SELECT string_agg(id || ':' || name, ' ' ORDER BY id) FROM people")).isEqualTo("3:cy 4:dan");
+        String letter = query("a", "SELECT error_class || ' ' || reason FROM concord.dead_letters"
+                + " WHERE table_name = 'public.people'");
+        assertThat(letter).startsWith("CONSTRAINT unique_violation").contains("\"bob\"").contains("dan");
+        deliver("a", "b", 1); // and the same the other way round
+        assertThat(query("b", "SELECT count(*) FROM concord.dead_letters WHERE table_name = 'public.people'"))
+                .isEqualTo("1");
+    }
+
+    @Test
+    void anEventForAColumnThatDoesNotExistHereBecomesADeadLetterNamingIt() throws Exception {
+        sql("b", "INSERT INTO wide VALUES (1, 'v', 'only in b')");
+        BatchApplier.Outcome outcome = deliver("b", "a", 1);
+        assertThat(outcome.deadLetters()).isEqualTo(1);
+        assertThat(query("a", "SELECT error_class || ' ' || reason FROM concord.dead_letters"
+                + " WHERE table_name = 'public.wide'")).startsWith("SCHEMA column extra of table public.wide");
+        assertThat(query("a", "SELECT count(*) FROM wide")).isEqualTo("0");
+    }
+
+    @Test
+    void aLocalInsertRacingTheInsertOfAMissingRowIsComparedNotOverwritten() throws Exception {
+        sql("b", "INSERT INTO notes VALUES (10, 'from b')");
+        List<BatchApplier.RemoteEvent> fromB = feeds.get("b").next(1, WAIT);
+        BatchApplier.Outcome outcome;
+        try (Connection local = cluster.postgres("a").connect(); Statement statement = local.createStatement()) {
+            local.setAutoCommit(false);
+            statement.execute("INSERT INTO notes VALUES (10, 'from a')");
+            // Apply finds no row to lock, decides to insert, and waits on the uncommitted local key.
+            CompletableFuture<BatchApplier.Outcome> applying = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return apply("a", fromB);
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            await().atMost(WAIT).until(() -> applying.isDone() || Integer.parseInt(query("a",
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) > 0);
+            assertThat(applying).isNotDone();
+            local.commit();
+            outcome = applying.get(60, TimeUnit.SECONDS);
+        }
+
+        assertThat(outcome.attempts()).as("the insert found the local row and went round again").isGreaterThan(1);
+        assertThat(outcome.conflicts()).isEqualTo(1);
+        assertThat(query("a", "SELECT conflict_type || ' ' || (local_row->>'body') || ' / ' || (remote_row->>'body')"
+                + " FROM concord.conflicts WHERE table_name = 'public.notes' AND primary_key->>'id' = '10'"))
+                .isEqualTo("insert_insert from a / from b");
+        deliver("a", "b", 1);
+        assertThat(query("b", "SELECT id FROM concord.conflicts WHERE table_name = 'public.notes'"
+                + " AND primary_key->>'id' = '10'")).isEqualTo(query("a", "SELECT id FROM concord.conflicts"
+                + " WHERE table_name = 'public.notes' AND primary_key->>'id' = '10'"));
+        assertConverged("notes", "id = 10");
+    }
+
+    @Test
+    void anUnchangedToastedValueKeepsTheLocalValue() throws Exception {
+        sql("b", "INSERT INTO items VALUES (50, (SELECT string_agg(md5(g::text), '') FROM generate_series(1, 500) g), 1)");
+        deliver("b", "a", 1);
+        sql("b", "UPDATE items SET qty = 2 WHERE id = 50");
+        List<BatchApplier.RemoteEvent> update = feeds.get("b").next(1, WAIT);
+        assertThat(update.get(0).event().getUnchangedToastColumns()).containsExactly("name");
+
+        apply("a", update);
+        assertThat(query("a", "SELECT length(name) || ':' || qty FROM items WHERE id = 50")).isEqualTo("16000:2");
+        assertConverged("items", "id = 50");
+    }
+
+    @Test
+    void withoutCaptureABatchFailsRetryablyAndCommitsNothing() throws Exception {
+        sql("a", "SELECT pg_replication_origin_create('concord_c')");
+        ConcordConfig a = configs.get("a");
+        ConcordConfig noCapture = new ConcordConfig(a.dc(), a.postgres(), a.kafka(), a.topics(), a.topology(), a.peers(),
+                a.tables(), new ConcordConfig.Capture("no_such_slot", a.capture().publication(),
+                        a.capture().heartbeatInterval(), a.capture().maxBatchEvents()), a.apply(), a.http());
+        sql("b", "INSERT INTO items VALUES (60, 'while capture is away', 1)");
+        List<BatchApplier.RemoteEvent> batch = feeds.get("b").next(1, WAIT);
+        ApplyTables tables;
+        try (Connection connection = cluster.postgres("a").connect()) {
+            tables = ApplyTables.load(noCapture, ResolverRegistry.load(), connection);
+        }
+        try (BatchApplier applier = new BatchApplier(noCapture, "c", tables, () -> cluster.postgres("a").connect(),
+                Duration.ofMillis(300))) {
+            assertThatThrownBy(() -> applier.apply(feeds.get("b").topic, 0, batch))
+                    .isInstanceOfSatisfying(ApplyException.class, e -> assertThat(e.retryable()).isTrue())
+                    .hasMessageContaining("capture of slot no_such_slot has not reached").hasMessageContaining("is capture running?");
+        }
+        assertThat(query("a", "SELECT count(*) FROM items WHERE id = 60")).isEqualTo("0");
+
+        assertThat(apply("a", batch).applied()).as("the same batch, once capture is there").isEqualTo(1);
+        assertConverged("items", "id = 60");
+    }
+
+    @Test
+    void throughputOfTenThousandInserts() throws Exception {
+        sql("b", "INSERT INTO items SELECT g, 'bulk ' || g, g FROM generate_series(100000, 109999) g");
+        List<BatchApplier.RemoteEvent> batch = feeds.get("b").next(10_000, Duration.ofSeconds(180));
+        long start = System.nanoTime();
+        BatchApplier.Outcome outcome = apply("a", batch);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("apply throughput: %d rows into PostgreSQL in %.2f s = %.0f rows/s (one batch, %d attempt(s))%n",
+                outcome.rowsWritten(), seconds, outcome.rowsWritten() / seconds, outcome.attempts());
+        assertThat(query("a", "SELECT count(*) FROM items WHERE id >= 100000")).isEqualTo("10000");
+        assertConverged("items", "id >= 100000");
+    }
+
+    private static BatchApplier.Outcome deliver(String from, String to, int atLeast) throws Exception {
+        return apply(to, feeds.get(from).next(atLeast, WAIT));
+    }
+
+    private static BatchApplier.Outcome apply(String to, List<BatchApplier.RemoteEvent> batch) throws Exception {
+        String from = to.equals("a") ? "b" : "a";
+        return appliers.get(to).apply(feeds.get(from).topic, 0, batch);
+    }
+
+    /** Same rows in both DCs, and — once both captures recorded what apply settled — the same versions. */
+    private static void assertConverged(String table, String where) throws Exception {
+        assertThat(checksum("a", table, where)).isEqualTo(checksum("b", table, where));
+        awaitCaptured("a");
+        awaitCaptured("b");
+        assertThat(versions("a", table, where)).isEqualTo(versions("b", table, where));
+    }
+
+    /** Waits until capture has recorded everything committed so far. */
+    private static void awaitCaptured(String dc) throws Exception {
+        String now = query(dc, "SELECT pg_current_wal_lsn()::text");
+        await().atMost(WAIT).until(() -> "t".equals(query(dc, "SELECT confirmed_flush_lsn >= '" + now
+                + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = '" + configs.get(dc).capture().slot() + "'")));
+    }
+
+    private static String checksum(String dc, String table, String where) throws Exception {
+        return query(dc, "SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM " + table + " t WHERE " + where);
+    }
+
+    private static String versions(String dc, String table, String where) throws Exception {
+        String keys = where.replace("id", "(row_key::jsonb->>0)::int8");
+        return query(dc, "SELECT md5(string_agg(row_key || vector::text || hlc || dc || deleted, ',' ORDER BY row_key))"
+                + " FROM concord.row_versions WHERE table_name = 'public." + table + "' AND " + keys);
+    }
+
+    private static String count(String dc) throws Exception {
+        return query(dc, "SELECT count(*) FROM concord.conflicts");
+    }
+
+    private static String key(ChangeEvent event) {
+        return PgTextCodec.encode(event.getKey().get(0).getValue());
+    }
+
+    private static void sql(String dc, String sql) throws Exception {
+        try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static String query(String dc, String sql) throws Exception {
+        try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
