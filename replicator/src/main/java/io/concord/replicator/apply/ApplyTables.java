@@ -1,9 +1,9 @@
 package io.concord.replicator.apply;
 
 import io.concord.replicator.config.ConcordConfig;
+import io.concord.replicator.store.KeyColumns;
 import io.concord.resolver.ResolverRegistry;
 import io.concord.resolver.state.Reconciler;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,7 +46,7 @@ public final class ApplyTables {
                 missing.put(table.qualifiedName(), "table " + table.qualifiedName() + " does not exist in this DC");
                 continue;
             }
-            Optional<List<String>> key = table.configuredKey().or(() -> primaryKey(connection, table));
+            Optional<List<String>> key = KeyColumns.of(connection, table);
             if (key.isEmpty()) {
                 missing.put(table.qualifiedName(), "table " + table.qualifiedName()
                         + " has no primary key here and no key is configured");
@@ -88,26 +88,6 @@ public final class ApplyTables {
                     casts.put(rows.getString(1), rows.getString(3));
                 }
             }
-        }
-    }
-
-    private static Optional<List<String>> primaryKey(Connection connection, ConcordConfig.Table table) {
-        try (PreparedStatement statement = connection.prepareStatement("""
-                SELECT array_agg(a.attname::text ORDER BY array_position(i.indkey::int2[], a.attnum))
-                  FROM pg_index i
-                  JOIN pg_class c ON c.oid = i.indrelid
-                  JOIN pg_namespace n ON n.oid = c.relnamespace
-                  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey)
-                 WHERE i.indisprimary AND n.nspname = ? AND c.relname = ?""")) {
-            statement.setString(1, table.schema());
-            statement.setString(2, table.name());
-            try (ResultSet rs = statement.executeQuery()) {
-                Array names = rs.next() ? rs.getArray(1) : null;
-                return names == null ? Optional.empty() : Optional.of(List.of((String[]) names.getArray()));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the primary key of " + table.qualifiedName() + ": "
-                    + e.getMessage(), e);
         }
     }
 }
