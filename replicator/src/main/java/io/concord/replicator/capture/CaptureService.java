@@ -37,6 +37,8 @@ public final class CaptureService implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureService.class);
     private static final long RETRY_MILLIS = 1_000;
+    /** Failures in a row back off up to this, so a lasting problem is logged every half minute, not every second. */
+    private static final long MAX_RETRY_MILLIS = 30_000;
 
     private final ConcordConfig config;
     private final CaptureSettings settings;
@@ -45,6 +47,7 @@ public final class CaptureService implements Runnable {
     private volatile boolean active;
     private volatile Throwable failure;
     private boolean standby;
+    private int failures;
 
     public CaptureService(ConcordConfig config) {
         this(config, CaptureSettings.of(config));
@@ -80,10 +83,13 @@ public final class CaptureService implements Runnable {
                             settings.slot(), config.dc());
                     standby = true;
                 }
-                pause();
+                pause(RETRY_MILLIS);
             } catch (Exception e) {
-                LOG.warn("capture of DC {} failed, retrying in {} ms: {}", config.dc(), RETRY_MILLIS, e.toString());
-                pause();
+                failures++;
+                long wait = Math.min(MAX_RETRY_MILLIS, RETRY_MILLIS << Math.min(failures - 1, 5));
+                LOG.warn("capture of DC {} failed ({} in a row), retrying in {} ms: {}", config.dc(), failures, wait,
+                        e.toString());
+                pause(wait);
             } finally {
                 active = false;
             }
@@ -103,6 +109,7 @@ public final class CaptureService implements Runnable {
                 publisher.open();
                 active = true;
                 standby = false;
+                failures = 0;
                 LOG.info("capture of DC {} is active (epoch {}), resuming after {}", config.dc(), epoch, progress.lsn());
                 CapturedTables tables = CapturedTables.load(config, ResolverRegistry.load(), state);
                 state.commit();
@@ -141,9 +148,9 @@ public final class CaptureService implements Runnable {
         return KafkaClientProperties.common(config.kafka(), "concord-" + role + "-" + config.dc());
     }
 
-    private void pause() {
+    private void pause(long millis) {
         try {
-            Thread.sleep(RETRY_MILLIS);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running.set(false);
