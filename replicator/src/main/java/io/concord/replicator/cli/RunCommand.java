@@ -1,6 +1,5 @@
 package io.concord.replicator.cli;
 
-import io.concord.replicator.capture.CaptureService;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.install.Installer;
 import io.concord.replicator.install.PrerequisitesNotMetException;
@@ -14,7 +13,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code concord run}: the replicator of one DC, until SIGTERM. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run this DC's replicator: install (idempotent), then capture local changes to Kafka. "
+        description = "Run this DC's replicator: install (idempotent), then capture local changes to Kafka and apply "
+                + "the peers' changes from it. "
                 + "A second instance for the same DC waits as a standby and takes over when the first dies.",
         footer = {"", "Example:", "  concord run --config concord.yaml"})
 final class RunCommand implements Callable<Integer> {
@@ -33,24 +33,22 @@ final class RunCommand implements Callable<Integer> {
         } catch (PrerequisitesNotMetException e) {
             throw new UserFacingException(e.getMessage(), e);
         }
-        CaptureService capture = new CaptureService(config);
-        Thread captureThread = new Thread(capture, "capture-" + config.dc());
+        DcRuntime runtime = DcRuntime.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping DC {}", config.dc());
-            capture.stop();
+            runtime.close();
             try {
-                captureThread.join(10_000);
                 stopped.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "shutdown"));
-        captureThread.start();
-        captureThread.join();
+        Throwable failure = runtime.awaitTermination();
+        runtime.close();
         stopped.countDown();
-        if (capture.failure() != null) {
-            throw new UserFacingException("capture stopped: " + capture.failure().getMessage(), capture.failure());
+        if (failure != null) {
+            throw new UserFacingException(failure.getMessage(), failure.getCause());
         }
         return 0;
     }

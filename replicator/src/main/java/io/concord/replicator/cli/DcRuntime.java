@@ -1,0 +1,95 @@
+package io.concord.replicator.cli;
+
+import io.concord.replicator.apply.ApplyService;
+import io.concord.replicator.capture.CaptureService;
+import io.concord.replicator.config.ConcordConfig;
+import java.sql.SQLException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code concord run} runs for one DC: capture (always) and apply (when the DC consumes a peer), started
+ * together, stopped together, and watched: either one failing for good ends the whole.
+ */
+public final class DcRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DcRuntime.class);
+
+    private final ConcordConfig config;
+    private final CaptureService capture;
+    private final Thread captureThread;
+    private final ApplyService apply;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+    private DcRuntime(ConcordConfig config) {
+        this.config = config;
+        this.capture = new CaptureService(config);
+        this.captureThread = new Thread(capture, "capture-" + config.dc());
+        this.apply = config.sources().isEmpty() ? null : new ApplyService(config);
+    }
+
+    /** Starts capture, then apply; the database must be installed. */
+    public static DcRuntime start(ConcordConfig config) throws SQLException {
+        DcRuntime runtime = new DcRuntime(config);
+        runtime.captureThread.start();
+        if (runtime.apply != null) {
+            try {
+                runtime.apply.start();
+            } catch (SQLException | RuntimeException e) {
+                runtime.close();
+                throw e;
+            }
+        }
+        LOG.info("DC {} runs capture (to {}) and {}", config.dc(), config.topics().changes(config.dc()),
+                runtime.apply == null ? "no apply (it consumes no peer)" : "apply (from " + config.sources().stream()
+                        .map(peer -> config.topics().changes(peer)).toList() + ", " + config.topology().type()
+                        .name().toLowerCase() + (config.forwardsAppliedChanges() ? ", forwarding" : "") + ")");
+        return runtime;
+    }
+
+    public CaptureService capture() {
+        return capture;
+    }
+
+    /** The apply side; null when the DC consumes no peer. */
+    public ApplyService apply() {
+        return apply;
+    }
+
+    /**
+     * Blocks until {@link #close()} is called or a part stops for good.
+     *
+     * @return why a part stopped (its message names the part, its cause is the part's failure), or null after a
+     *     requested stop
+     */
+    public Throwable awaitTermination() throws InterruptedException {
+        while (!stopRequested.await(500, TimeUnit.MILLISECONDS)) {
+            if (!captureThread.isAlive()) {
+                Throwable cause = capture.failure();
+                return new IllegalStateException("capture stopped: " + (cause == null ? "its thread ended"
+                        : cause.getMessage()), cause);
+            }
+            if (apply != null && apply.failure() != null) {
+                return new IllegalStateException("apply stopped: " + apply.failure().getMessage(), apply.failure());
+            }
+        }
+        return null;
+    }
+
+    /** Stops apply and capture and waits for them; idempotent. */
+    @Override
+    public synchronized void close() {
+        stopRequested.countDown();
+        if (apply != null) {
+            apply.close();
+        }
+        capture.stop();
+        try {
+            captureThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
