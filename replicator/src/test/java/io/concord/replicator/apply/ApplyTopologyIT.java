@@ -17,7 +17,6 @@ import io.concord.replicator.testing.TestConfigs;
 import io.concord.replicator.types.PgTextCodec;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +55,7 @@ class ApplyTopologyIT {
 
     @RegisterExtension
     static final ClusterFixture cluster = ClusterFixture.datacenters("a", "b");
+    private static final DcSql db = new DcSql(cluster);
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String TABLES = """
@@ -345,19 +345,14 @@ class ApplyTopologyIT {
     }
 
     private static String checksum(String dc, String table, String where) throws Exception {
-        return query(dc, "SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM " + table + " t WHERE " + where);
+        return db.checksum(dc, table, where);
     }
 
     static void sql(String dc, String sql) throws Exception {
-        try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        db.sql(dc, sql);
     }
 
     static String query(String dc, String sql) throws Exception {
-        try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return db.query(dc, sql);
     }
 }
