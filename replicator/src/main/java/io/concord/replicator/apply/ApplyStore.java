@@ -1,5 +1,6 @@
 package io.concord.replicator.apply;
 
+import io.concord.replicator.store.ApplyProgressStore;
 import io.concord.replicator.store.DeadLetterStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,20 +52,8 @@ final class ApplyStore implements AutoCloseable {
                 deadLetters.record(db, letter);
             }
             if (progress != null) {
-                try (PreparedStatement statement = db.prepareStatement("""
-                        INSERT INTO concord.apply_progress AS p (topic, partition, source_dc, next_offset, source_lsn)
-                        VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (topic, partition) DO UPDATE
-                           SET source_dc = EXCLUDED.source_dc, next_offset = EXCLUDED.next_offset,
-                               source_lsn = EXCLUDED.source_lsn, applied_at = now()
-                         WHERE p.next_offset <= EXCLUDED.next_offset""")) {
-                    statement.setString(1, progress.topic());
-                    statement.setInt(2, progress.partition());
-                    statement.setString(3, progress.peer());
-                    statement.setLong(4, progress.nextOffset());
-                    statement.setLong(5, progress.sourceLsn());
-                    statement.executeUpdate();
-                }
+                ApplyProgressStore.advance(db, progress.topic(), progress.partition(), progress.peer(),
+                        progress.nextOffset(), progress.sourceLsn());
             }
             return null;
         });

@@ -7,6 +7,7 @@ import io.concord.event.codec.EventCodec;
 import io.concord.replicator.capture.AppliedBatchMessage;
 import io.concord.replicator.capture.Lsn;
 import io.concord.replicator.config.ConcordConfig;
+import io.concord.replicator.store.ApplyProgressStore;
 import io.concord.replicator.store.DeadLetterStore;
 import io.concord.replicator.store.RowKey;
 import io.concord.replicator.store.RowStateCodec;
@@ -366,20 +367,8 @@ public final class BatchApplier implements AutoCloseable {
         }
 
         private void progress(Connection db, ChangeEvent lastEvent) throws SQLException {
-            try (PreparedStatement statement = db.prepareStatement("""
-                    INSERT INTO concord.apply_progress AS p (topic, partition, source_dc, next_offset, source_lsn)
-                    VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (topic, partition) DO UPDATE
-                       SET source_dc = EXCLUDED.source_dc, next_offset = EXCLUDED.next_offset,
-                           source_lsn = EXCLUDED.source_lsn, applied_at = now()
-                     WHERE p.next_offset <= EXCLUDED.next_offset""")) {
-                statement.setString(1, topic);
-                statement.setInt(2, partition);
-                statement.setString(3, peer);
-                statement.setLong(4, last(events).offset() + 1);
-                statement.setLong(5, lastEvent.getSource().getCommitLsn());
-                statement.executeUpdate();
-            }
+            ApplyProgressStore.advance(db, topic, partition, peer, last(events).offset() + 1,
+                    lastEvent.getSource().getCommitLsn());
         }
     }
 
