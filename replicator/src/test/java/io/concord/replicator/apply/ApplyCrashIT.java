@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.concord.replicator.cli.DcRuntime;
 import io.concord.replicator.config.ConcordConfig;
-import io.concord.replicator.install.Installer;
 import io.concord.replicator.testing.ClusterFixture;
 import io.concord.replicator.testing.ConcordProcess;
 import io.concord.replicator.testing.TestConfigs;
@@ -76,10 +75,7 @@ class ApplyCrashIT {
         configOfA = TestConfigs.write(LOGS.resolve("concord-a.yaml"), TestConfigs.yaml(cluster, "a", List.of("b"),
                 TABLES, null));
         ConcordConfig configOfB = TestConfigs.parse(TestConfigs.yaml(cluster, "b", List.of("a"), TABLES, null));
-        try (Connection connection = cluster.postgres("b").connect()) {
-            new Installer(configOfB).install(connection, true);
-        }
-        runtimeOfB = DcRuntime.start(configOfB);
+        runtimeOfB = DcRuntimes.installAndStart(cluster, configOfB);
         await().atMost(WAIT).until(() -> runtimeOfB.capture().isActive());
     }
 

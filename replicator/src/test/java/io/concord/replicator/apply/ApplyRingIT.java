@@ -5,12 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.concord.replicator.cli.DcRuntime;
 import io.concord.replicator.config.ConcordConfig;
-import io.concord.replicator.install.Installer;
 import io.concord.replicator.testing.ClusterFixture;
 import io.concord.replicator.testing.TestConfigs;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,14 +39,9 @@ class ApplyRingIT {
                     "topology:\n  type: ring\n  upstream: " + UPSTREAM.get(dc) + "\n"));
             assertThat(config.sources()).containsExactly(UPSTREAM.get(dc));
             assertThat(config.forwardsAppliedChanges()).isTrue();
-            try (Connection connection = cluster.postgres(dc).connect()) {
-                new Installer(config).install(connection, true);
-            }
-            runtimes.add(DcRuntime.start(config));
+            runtimes.add(DcRuntimes.installAndStart(cluster, config));
         }
-        for (DcRuntime runtime : runtimes) {
-            await().atMost(WAIT).until(() -> runtime.capture().isActive() && runtime.apply().isRunning());
-        }
+        DcRuntimes.awaitRunning(runtimes);
     }
 
     @AfterAll
@@ -84,15 +75,10 @@ class ApplyRingIT {
     }
 
     private static void sql(String dc, String sql) throws Exception {
-        try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        new DcSql(cluster).sql(dc, sql);
     }
 
     private static String query(String dc, String sql) throws Exception {
-        try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return new DcSql(cluster).query(dc, sql);
     }
 }

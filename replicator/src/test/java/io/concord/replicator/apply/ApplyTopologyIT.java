@@ -11,7 +11,6 @@ import io.concord.event.codec.EventCodec;
 import io.concord.event.codec.EventDecodingException;
 import io.concord.replicator.cli.DcRuntime;
 import io.concord.replicator.config.ConcordConfig;
-import io.concord.replicator.install.Installer;
 import io.concord.replicator.testing.ClusterFixture;
 import io.concord.replicator.testing.TestConfigs;
 import io.concord.replicator.types.PgTextCodec;
@@ -78,17 +77,13 @@ class ApplyTopologyIT {
             ConcordConfig config = TestConfigs.parse(TestConfigs.yaml(cluster, dc, List.of(dc.equals("a") ? "b" : "a"),
                     TABLES, null));
             configs.put(dc, config);
-            try (Connection connection = cluster.postgres(dc).connect()) {
-                new Installer(config).install(connection, true);
-            }
+            DcRuntimes.install(cluster, config);
         }
         for (String dc : List.of("a", "b")) {
             runtimes.put(dc, DcRuntime.start(configs.get(dc)));
         }
         applyOfA = runtimes.get("a").apply();
-        for (DcRuntime runtime : runtimes.values()) {
-            await().atMost(WAIT).until(() -> runtime.capture().isActive() && runtime.apply().isRunning());
-        }
+        DcRuntimes.awaitRunning(runtimes.values());
     }
 
     @AfterAll

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.concord.replicator.cli.DcRuntime;
 import io.concord.replicator.config.ConcordConfig;
-import io.concord.replicator.install.Installer;
 import io.concord.replicator.testing.ClusterFixture;
 import io.concord.replicator.testing.TestConfigs;
 import java.sql.Connection;
@@ -54,14 +53,9 @@ class ConflictMatrixIT {
                 db.sql(dc, "CREATE TABLE " + table + " (id int8 PRIMARY KEY, name text, note text, qty int4)");
             }
             ConcordConfig config = TestConfigs.parse(TestConfigs.yaml(cluster, dc, List.of(other(dc)), TABLES, null));
-            try (Connection connection = cluster.postgres(dc).connect()) {
-                new Installer(config).install(connection, true); // REPLICA IDENTITY FULL: merge needs the before image
-            }
-            runtimes.add(DcRuntime.start(config));
+            runtimes.add(DcRuntimes.installAndStart(cluster, config)); // merge gets REPLICA IDENTITY FULL
         }
-        for (DcRuntime runtime : runtimes) {
-            await().atMost(WAIT).until(() -> runtime.capture().isActive() && runtime.apply().isRunning());
-        }
+        DcRuntimes.awaitRunning(runtimes);
     }
 
     @AfterAll
