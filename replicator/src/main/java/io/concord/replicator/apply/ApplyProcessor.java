@@ -64,6 +64,7 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
     private static final long HEARTBEAT_WRITE_MILLIS = 1_000;
     private static final long MAX_BACKOFF_MILLIS = 10_000;
     private static final Duration CAPTURE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DEAD_LETTER_RETRIES_EVERY = Duration.ofSeconds(1);
 
     private final ConcordConfig config;
     private final ApplyTables tables;
@@ -81,6 +82,7 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
     private ProcessorContext<Void, Void> context;
     private ApplyStore store;
     private DeadLetterSink deadLetters;
+    private DeadLetterRetrier retrier;
 
     ApplyProcessor(ConcordConfig config, ApplyTables tables, BatchApplier.ConnectionSource connections,
             Producer<byte[], byte[]> deadLetterProducer, GapReader gapReader, BooleanSupplier running,
@@ -105,6 +107,25 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
         Duration every = config.apply().maxBatchDelay().compareTo(Duration.ofMillis(10)) < 0 ? Duration.ofMillis(10)
                 : config.apply().maxBatchDelay();
         context.schedule(every, PunctuationType.WALL_CLOCK_TIME, now -> flushAll());
+        this.retrier = new DeadLetterRetrier(store, codec, peerOfTopic, this::applier);
+        context.schedule(DEAD_LETTER_RETRIES_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> retryDeadLetters());
+    }
+
+    /** Dead letters people asked to retry, of this task's partition ({@code concord dlq retry}). */
+    private void retryDeadLetters() {
+        try {
+            retrier.retryRequested(context.taskId().partition());
+        } catch (SQLException e) {
+            LOG.warn("cannot read the dead letters to retry (trying again in {}): {}", DEAD_LETTER_RETRIES_EVERY,
+                    e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying dead letters", e);
+        }
+    }
+
+    private BatchApplier applier(String peer) {
+        return appliers.computeIfAbsent(peer, p -> new BatchApplier(config, p, tables, connections, CAPTURE_TIMEOUT));
     }
 
     @Override
@@ -163,7 +184,8 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
             }
         } else if (decoded instanceof Heartbeat heartbeat) {
             buffer.heartbeat(heartbeat.getDc());
-            heartbeat(heartbeat);
+            heartbeat(heartbeat, buffer.isEmpty() ? new ApplyStore.Progress(partition.topic(), partition.partition(),
+                    peerOfTopic.get(partition.topic()), offset + 1, heartbeat.getCaptureLsn()) : null);
         } else {
             setAside(partition, offset, key, value, "UNEXPECTED_RECORD", "record " + partition + "@" + offset
                     + " is a " + decoded.getSchema().getName() + ", which does not belong on a changes topic");
@@ -182,17 +204,23 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
         metrics.deadLetters(1);
     }
 
-    /** At most one write per peer and second: heartbeats come often, from every peer. */
-    private void heartbeat(Heartbeat heartbeat) {
+    /**
+     * At most one write per peer and second (heartbeats come often, from every peer), but always one with
+     * {@code progress}: when
+     * nothing before the heartbeat waits in the buffer: the position then moves past heartbeats and transaction
+     * markers, so that status can tell how many events are really still to apply.
+     */
+    private void heartbeat(Heartbeat heartbeat, ApplyStore.Progress progress) {
         long now = clock.millis();
         Long last = heartbeatWrittenAt.get(heartbeat.getDc());
-        if (heartbeat.getDc().equals(config.dc()) || last != null && now - last < HEARTBEAT_WRITE_MILLIS) {
+        boolean due = last == null || now - last >= HEARTBEAT_WRITE_MILLIS;
+        if (heartbeat.getDc().equals(config.dc()) || !due && progress == null) {
             return;
         }
         heartbeatWrittenAt.put(heartbeat.getDc(), now);
         try {
             store.heartbeat(heartbeat.getDc(), heartbeat.getTimeMicros(), heartbeat.getCaptureLsn(),
-                    now - heartbeat.getTimeMicros() / 1_000);
+                    now - heartbeat.getTimeMicros() / 1_000, progress);
         } catch (SQLException e) {
             LOG.warn("cannot record the heartbeat of {}: {}", heartbeat.getDc(), e.getMessage());
         }
@@ -229,8 +257,7 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
     private boolean applyOrSetAside(TopicPartition partition, List<BatchApplier.RemoteEvent> batch, boolean split)
             throws InterruptedException {
         String peer = peerOfTopic.get(partition.topic());
-        BatchApplier applier = appliers.computeIfAbsent(peer, p -> new BatchApplier(config, p, tables, connections,
-                CAPTURE_TIMEOUT));
+        BatchApplier applier = applier(peer);
         long lastOffset = batch.get(batch.size() - 1).offset();
         long backoff = 100;
         for (int attempt = 1; ; attempt++) {

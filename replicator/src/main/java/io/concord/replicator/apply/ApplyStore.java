@@ -59,9 +59,17 @@ final class ApplyStore implements AutoCloseable {
         });
     }
 
-    /** Upserts a peer's liveness from its heartbeat. */
-    void heartbeat(String peer, long heartbeatMicros, long lsn, long lagMillis) throws SQLException {
+    /**
+     * Upserts a peer's liveness from its heartbeat, and moves the progress past the heartbeat if given (nothing
+     * before it waits to be applied), so that the position counts only real events still to apply.
+     */
+    void heartbeat(String peer, long heartbeatMicros, long lsn, long lagMillis, Progress progress)
+            throws SQLException {
         run(db -> {
+            if (progress != null) {
+                ApplyProgressStore.advance(db, progress.topic(), progress.partition(), progress.peer(),
+                        progress.nextOffset(), progress.sourceLsn());
+            }
             try (PreparedStatement statement = db.prepareStatement("""
                     INSERT INTO concord.peer_status AS s (peer, last_heartbeat_at, heartbeat_lsn, lag_millis)
                     VALUES (?, 'epoch'::timestamptz + ? * interval '1 microsecond', ?, ?)
@@ -78,11 +86,12 @@ final class ApplyStore implements AutoCloseable {
         });
     }
 
-    private interface Work<T> {
+    interface Work<T> {
         T run(Connection db) throws SQLException;
     }
 
-    private <T> T run(Work<T> work) throws SQLException {
+    /** Runs {@code work} in a transaction of its own on the store's connection, and commits. */
+    <T> T run(Work<T> work) throws SQLException {
         try {
             if (connection == null) {
                 connection = source.open();

@@ -1,5 +1,6 @@
 package io.concord.replicator.apply;
 
+import io.concord.replicator.store.TableColumns;
 import io.concord.resolver.state.Reconciler;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ record ApplyTable(String qualifiedName, String quotedName, List<String> keyColum
 
     /** A quoted SQL identifier. */
     static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
+        return TableColumns.quote(identifier);
     }
 
     /** {@code ?::type} for a parameter bound to {@code column}. */

@@ -2,11 +2,10 @@ package io.concord.replicator.apply;
 
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.store.KeyColumns;
+import io.concord.replicator.store.TableColumns;
 import io.concord.resolver.ResolverRegistry;
 import io.concord.resolver.state.Reconciler;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,13 +34,16 @@ public final class ApplyTables {
             throws SQLException {
         Map<String, ApplyTable> present = new HashMap<>();
         Map<String, String> missing = new HashMap<>();
-        for (ConcordConfig.Table table : config.tables()) {
+        for (ConcordConfig.Table table : config.replicatedTables()) {
             Reconciler reconciler = new Reconciler(table.qualifiedName(),
                     resolvers.create("tables." + table.qualifiedName() + ".resolver", table.resolver().name(),
                             table.resolver().options()));
             Map<String, String> types = new LinkedHashMap<>();
             Map<String, String> casts = new LinkedHashMap<>();
-            columns(connection, table, types, casts);
+            TableColumns.of(connection, table).forEach((name, column) -> {
+                types.put(name, column.typeName());
+                casts.put(name, column.castType());
+            });
             if (types.isEmpty()) {
                 missing.put(table.qualifiedName(), "table " + table.qualifiedName() + " does not exist in this DC");
                 continue;
@@ -67,27 +69,5 @@ public final class ApplyTables {
     /** Why events of {@code qualifiedName} cannot be applied here. */
     String whyMissing(String qualifiedName) {
         return missing.getOrDefault(qualifiedName, "table " + qualifiedName + " is not replicated by this DC");
-    }
-
-    private static void columns(Connection connection, ConcordConfig.Table table, Map<String, String> types,
-            Map<String, String> casts) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("""
-                SELECT a.attname, t.typname, quote_ident(tn.nspname) || '.' || quote_ident(t.typname)
-                  FROM pg_attribute a
-                  JOIN pg_class c ON c.oid = a.attrelid
-                  JOIN pg_namespace n ON n.oid = c.relnamespace
-                  JOIN pg_type t ON t.oid = a.atttypid
-                  JOIN pg_namespace tn ON tn.oid = t.typnamespace
-                 WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped
-                 ORDER BY a.attnum""")) {
-            statement.setString(1, table.schema());
-            statement.setString(2, table.name());
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    types.put(rows.getString(1), rows.getString(2));
-                    casts.put(rows.getString(1), rows.getString(3));
-                }
-            }
-        }
     }
 }

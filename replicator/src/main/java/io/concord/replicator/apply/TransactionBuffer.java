@@ -50,6 +50,11 @@ final class TransactionBuffer {
         }
     }
 
+    /** Whether nothing taken in waits to be applied. */
+    boolean isEmpty() {
+        return events.isEmpty();
+    }
+
     int whole() {
         return whole;
     }

@@ -23,7 +23,7 @@ public final class CapturedTables {
     public static CapturedTables load(ConcordConfig config, ResolverRegistry resolvers, Connection connection)
             throws SQLException {
         Map<String, CapturedTable> tables = new HashMap<>();
-        for (ConcordConfig.Table table : config.tables()) {
+        for (ConcordConfig.Table table : config.replicatedTables()) {
             List<String> key = KeyColumns.of(connection, table).orElseThrow(() -> new SQLException("table "
                     + table.qualifiedName() + " has no primary key and no key is configured (run concord check)"));
             Reconciler reconciler = new Reconciler(table.qualifiedName(),

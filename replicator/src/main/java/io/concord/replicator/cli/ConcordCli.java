@@ -8,8 +8,11 @@ import picocli.CommandLine.IFactory;
 /** The {@code concord} command: the entry point of every subcommand. */
 @Command(name = "concord", mixinStandardHelpOptions = true, version = "concord 0.1.0",
         description = "Active-active replication for PostgreSQL through Kafka.",
-        subcommands = {RunCommand.class, InstallCommand.class, UninstallCommand.class, CheckCommand.class},
-        footer = {"", "Examples:", "  concord install --config concord.yaml", "  concord check --config concord.yaml"})
+        subcommands = {RunCommand.class, InstallCommand.class, UninstallCommand.class, CheckCommand.class,
+                StatusCommand.class, ConflictsCommand.class, DlqCommand.class},
+        footer = {"", "Examples:", "  concord demo", "  concord check --config concord.yaml",
+                "  concord run --config concord.yaml", "  concord status --config concord.yaml",
+                "  concord conflicts list --config concord.yaml"})
 public final class ConcordCli {
 
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package io.concord.replicator.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,6 +91,27 @@ public record ConcordConfig(
 
     /** The HTTP endpoint for metrics and health; port 0 turns it off. */
     public record Http(int port) {
+    }
+
+    /**
+     * Where people's decisions on conflicts live ({@code concord conflicts resolve|dismiss}). It is replicated
+     * like a user table, with {@code lww}, so a decision taken in one DC reaches every DC through the same
+     * capture, forwarding, loop filter and exactly-once apply as the rows it is about — and in the same source
+     * transaction as the row a resolution writes.
+     */
+    public static final Table CONFLICT_DECISIONS = new Table("concord", "conflict_decisions", List.of("id"),
+            new Resolver("lww", Map.of()));
+
+    /** The tables capture and apply replicate: the configured ones and {@link #CONFLICT_DECISIONS}. */
+    public List<Table> replicatedTables() {
+        List<Table> all = new ArrayList<>(tables);
+        all.add(CONFLICT_DECISIONS);
+        return List.copyOf(all);
+    }
+
+    /** The configured table of this qualified name, if any. */
+    public Optional<Table> table(String qualifiedName) {
+        return tables.stream().filter(table -> table.qualifiedName().equals(qualifiedName)).findFirst();
     }
 
     /** The peers this DC consumes from, given its topology. */

@@ -79,7 +79,7 @@ public final class Installer {
     }
 
     private String syncPublication(Connection connection) throws SQLException {
-        String tables = config.tables().stream().map(PrerequisiteCheck::quoted).collect(Collectors.joining(", "));
+        String tables = config.replicatedTables().stream().map(PrerequisiteCheck::quoted).collect(Collectors.joining(", "));
         String publication = "\"" + config.capture().publication() + "\"";
         if (exists(connection, "SELECT 1 FROM pg_publication WHERE pubname = ?", config.capture().publication())) {
             // SET TABLE makes the publication match the config exactly: tables removed from the

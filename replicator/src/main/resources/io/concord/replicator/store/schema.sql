@@ -1,5 +1,6 @@
--- Concord's own schema. Never touches user tables; never in the publication, so nothing here
--- is captured as a change. Every statement is idempotent: install runs again at each start.
+-- Concord's own schema. Never touches user tables. Only concord.conflict_decisions is in the
+-- publication (it replicates like a user table); nothing else here is captured as a change.
+-- Every statement is idempotent: install runs again at each start.
 
 CREATE SCHEMA IF NOT EXISTS concord;
 
@@ -94,6 +95,50 @@ CREATE OR REPLACE VIEW concord.open_conflicts AS
      WHERE status = 'open'
      ORDER BY detected_at;
 
+-- People's decisions on conflicts (concord conflicts resolve | dismiss). Unlike the rest of this
+-- schema it is replicated, like a user table under lww, in the same source transaction as the row a
+-- resolution writes: every DC learns the decision exactly when it learns the row. A conflict that a
+-- DC records only after the decision arrived (its conflicting versions came later) takes the decision
+-- at insert. The triggers fire for apply's writes too (ENABLE ALWAYS).
+CREATE TABLE IF NOT EXISTS concord.conflict_decisions (
+    id         text        PRIMARY KEY,        -- concord.conflicts.id
+    status     text        NOT NULL CHECK (status IN ('resolved', 'dismissed')),
+    decided_at timestamptz NOT NULL DEFAULT now(),
+    decided_by text        NOT NULL,
+    decided_in text        NOT NULL,
+    kept       text,                           -- local, remote or row (a resolution), null for a dismissal
+    note       text
+);
+
+CREATE OR REPLACE FUNCTION concord.conflict_decided() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE concord.conflicts
+       SET status = NEW.status, resolved_at = NEW.decided_at, resolved_by = NEW.decided_by || '@' || NEW.decided_in,
+           note = NEW.note
+     WHERE id = NEW.id;
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER conflict_decided AFTER INSERT OR UPDATE ON concord.conflict_decisions
+    FOR EACH ROW EXECUTE FUNCTION concord.conflict_decided();
+ALTER TABLE concord.conflict_decisions ENABLE ALWAYS TRIGGER conflict_decided;
+
+CREATE OR REPLACE FUNCTION concord.conflict_recorded() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    decision concord.conflict_decisions%ROWTYPE;
+BEGIN
+    SELECT * INTO decision FROM concord.conflict_decisions WHERE id = NEW.id;
+    IF FOUND THEN
+        NEW.status := decision.status;
+        NEW.resolved_at := decision.decided_at;
+        NEW.resolved_by := decision.decided_by || '@' || decision.decided_in;
+        NEW.note := decision.note;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER conflict_recorded BEFORE INSERT ON concord.conflicts
+    FOR EACH ROW EXECUTE FUNCTION concord.conflict_recorded();
+ALTER TABLE concord.conflicts ENABLE ALWAYS TRIGGER conflict_recorded;
+
 -- Events that could not be decoded or applied, with the reason and the raw bytes to retry them.
 CREATE TABLE IF NOT EXISTS concord.dead_letters (
     id               bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -106,7 +151,8 @@ CREATE TABLE IF NOT EXISTS concord.dead_letters (
     table_name       text,
     record_key       bytea,
     payload          bytea,
-    status           text        NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'retried', 'discarded')),
+    -- new → retry (asked by `concord dlq retry`) → retried, or back to new with the new reason; or discarded
+    status           text        NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'retry', 'retried', 'discarded')),
     retried_at       timestamptz,
     UNIQUE (source_topic, source_partition, source_offset)
 );

@@ -99,30 +99,30 @@ class CliIT {
     void installPrintsWhatItDidAndExitsZero() throws Exception {
         Path config = config("${CONCORD_PG_PASSWORD}", "  - name: accounts\n");
 
-        Run run = concord("install", "--config", config.toString());
+        CliRun run = concord("install", "--config", config.toString());
 
-        assertThat(run.exit).as(run.toString()).isZero();
-        assertThat(run.out.lines()).containsExactly(
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out().lines()).containsExactly(
                 "schema concord is at version 1",
                 "created publication concord over 1 table",
                 "created logical replication slot concord_a (pgoutput)",
                 "created replication origin concord_b",
                 "DC a is installed");
-        assertThat(run.err).isEmpty();
-        assertThat(run.logs).as("said once, not logged as well").doesNotContain("created");
+        assertThat(run.err()).isEmpty();
+        assertThat(run.logs()).as("said once, not logged as well").doesNotContain("created");
         assertThat(slots()).containsExactly("concord_a");
 
-        Run again = concord("install", "--config", config.toString());
-        assertThat(again.exit).isZero();
-        assertThat(again.out).doesNotContain("created");
+        CliRun again = concord("install", "--config", config.toString());
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).doesNotContain("created");
     }
 
     @Test
     void checkOnAReadyDatabaseSaysSoAndExitsZero() throws Exception {
-        Run run = concord("check", "--config", config("${CONCORD_PG_PASSWORD}", "  - name: accounts\n").toString());
+        CliRun run = concord("check", "--config", config("${CONCORD_PG_PASSWORD}", "  - name: accounts\n").toString());
 
-        assertThat(run.exit).as(run.toString()).isZero();
-        assertThat(run.out).contains("config ok: ", "password=****", "database ok: ready for Concord");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("config ok: ", "password=****", "database ok: ready for Concord");
     }
 
     @Test
@@ -135,10 +135,10 @@ class CliIT {
                   - name: missing
                 """);
 
-        Run check = concord("check", "--config", config.toString());
+        CliRun check = concord("check", "--config", config.toString());
 
-        assertThat(check.exit).as(check.toString()).isEqualTo(1);
-        assertThat(check.out).contains("""
+        assertThat(check.exit()).as(check.toString()).isEqualTo(1);
+        assertThat(check.out()).contains("""
                 table public.logbook: has no primary key and no key is configured
                     fix: add a primary key, or list its key columns under key: in concord.yaml
                 table public.logbook: has no primary key, so it needs REPLICA IDENTITY FULL
@@ -149,9 +149,9 @@ class CliIT {
                     fix: create it, or remove it from tables in concord.yaml
                 """).doesNotContain("database ok");
 
-        Run install = concord("install", "--config", config.toString());
-        assertThat(install.exit).isEqualTo(2);
-        assertThat(install.err).startsWith("error: the database is not ready for Concord:\n")
+        CliRun install = concord("install", "--config", config.toString());
+        assertThat(install.exit()).isEqualTo(2);
+        assertThat(install.err()).startsWith("error: the database is not ready for Concord:\n")
                 .contains("table public.missing: does not exist").doesNotContain("\tat ");
         assertThat(slots()).isEmpty();
     }
@@ -159,27 +159,27 @@ class CliIT {
     @Test
     void uninstallWithoutYesOnlySaysWhatItWouldRemoveAndWithYesRemovesIt() throws Exception {
         Path config = config(PASSWORD, "  - name: accounts\n");
-        assertThat(concord("install", "--config", config.toString()).exit).isZero();
+        assertThat(concord("install", "--config", config.toString()).exit()).isZero();
 
-        Run dryRun = concord("uninstall", "--config", config.toString());
-        assertThat(dryRun.exit).isEqualTo(1);
-        assertThat(dryRun.out).contains("replication slot concord_a", "publication concord",
+        CliRun dryRun = concord("uninstall", "--config", config.toString());
+        assertThat(dryRun.exit()).isEqualTo(1);
+        assertThat(dryRun.out()).contains("replication slot concord_a", "publication concord",
                 "replication origins of peers [b]", "Run again with --yes to do it.");
         assertThat(slots()).containsExactly("concord_a");
         assertThat(query("SELECT count(*) FROM concord.schema_version")).containsExactly("1");
 
-        Run run = concord("uninstall", "--config", config.toString(), "--yes");
-        assertThat(run.exit).as(run.toString()).isZero();
-        assertThat(run.out.lines()).containsExactly("dropped slot concord_a", "dropped publication concord",
+        CliRun run = concord("uninstall", "--config", config.toString(), "--yes");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out().lines()).containsExactly("dropped slot concord_a", "dropped publication concord",
                 "dropped replication origin concord_b", "dropped schema concord");
         assertThat(slots()).isEmpty();
         assertThat(query("SELECT nspname FROM pg_namespace WHERE nspname = 'concord'")).isEmpty();
         assertThat(query("SELECT pubname FROM pg_publication")).isEmpty();
         assertThat(query("SELECT roname FROM pg_replication_origin")).isEmpty();
 
-        Run again = concord("uninstall", "--config", config.toString(), "--yes");
-        assertThat(again.exit).isZero();
-        assertThat(again.out).isEqualTo("nothing to remove: DC a is not installed in this database\n");
+        CliRun again = concord("uninstall", "--config", config.toString(), "--yes");
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).isEqualTo("nothing to remove: DC a is not installed in this database\n");
     }
 
     @Test
@@ -199,10 +199,10 @@ class CliIT {
                 """);
 
         for (String command : List.of("check", "install", "uninstall --yes", "run")) {
-            Run run = concord(withConfig(command, config));
-            assertThat(run.exit).as(command + ": " + run).isEqualTo(2);
-            assertThat(run.out).isEmpty();
-            assertThat(run.err.lines()).as(command).containsExactly(
+            CliRun run = concord(withConfig(command, config));
+            assertThat(run.exit()).as(command + ": " + run).isEqualTo(2);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err().lines()).as(command).containsExactly(
                     "error: " + config + ": 6 config errors:",
                     "  dc (line 1): 'Paris-1' is not valid; expected a lowercase id: a letter, then letters, digits or '_' (at most 31)",
                     "  postgres.url (line 3): expected a jdbc:postgresql:// URL",
@@ -217,21 +217,21 @@ class CliIT {
     void aMissingConfigFileIsNamed() {
         Path missing = dir.resolve("nowhere.yaml");
 
-        Run run = concord("check", "--config", missing.toString());
+        CliRun run = concord("check", "--config", missing.toString());
 
-        assertThat(run.exit).isEqualTo(2);
-        assertThat(run.err).isEqualTo("error: " + missing + ": no such file\n");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("error: " + missing + ": no such file\n");
     }
 
     @Test
     void helpOfEveryCommandShowsAnExampleAndExitsZero() {
-        Run top = concord("--help");
-        assertThat(top.exit).isZero();
-        assertThat(top.out).contains("Usage: concord", "install", "uninstall", "check", "run", "Examples:");
+        CliRun top = concord("--help");
+        assertThat(top.exit()).isZero();
+        assertThat(top.out()).contains("Usage: concord", "install", "uninstall", "check", "run", "Examples:");
         for (String command : List.of("install", "uninstall", "check", "run")) {
-            Run run = concord(command, "--help");
-            assertThat(run.exit).as(command).isZero();
-            assertThat(run.out).as(command).contains("Usage: concord " + command,
+            CliRun run = concord(command, "--help");
+            assertThat(run.exit()).as(command).isZero();
+            assertThat(run.out()).as(command).contains("Usage: concord " + command,
                     "--config=FILE   This DC's concord.yaml (secrets as ${ENV_VAR}).", "Example:",
                     "  concord " + command + " --config concord.yaml");
         }
@@ -243,13 +243,13 @@ class CliIT {
         String url = cluster.postgres("a").jdbcUrl(db);
 
         for (String command : List.of("check", "install", "uninstall --yes", "run")) {
-            Run run = concord(withConfig(command, config));
-            assertThat(run.exit).as(command + ": " + run).isEqualTo(2);
-            assertThat(run.err).as(command)
+            CliRun run = concord(withConfig(command, config));
+            assertThat(run.exit()).as(command + ": " + run).isEqualTo(2);
+            assertThat(run.err()).as(command)
                     .startsWith("error: cannot connect to PostgreSQL at " + url + " as " + ROLE + ": ")
                     .contains("password authentication failed for user \"" + ROLE + "\"");
             if (command.equals("run")) {
-                assertThat(run.logs).as("logs are captured, so the password check covers them")
+                assertThat(run.logs()).as("logs are captured, so the password check covers them")
                         .contains("effective config: ", "password=****");
             }
         }
@@ -275,38 +275,8 @@ class CliIT {
     }
 
     /** One command line: its exit code, what it printed, and what was logged meanwhile. */
-    private record Run(int exit, String out, String err, String logs) {
-    }
-
-    private static Run concord(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream logs = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(logs, true, StandardCharsets.UTF_8);
-        int exit;
-        // Logback's console appender writes to whatever System.out is at the time. Swapped before the
-        // CommandLine exists: picocli's default execution strategy remembers System.out when it is
-        // made, and replaces our writers with it if System.out has changed since.
-        System.setOut(capture);
-        System.setErr(capture);
-        try {
-            CommandLine cli = ConcordCli.commandLine(ENVIRONMENT::get);
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-            exit = cli.execute(args);
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-            stdout.print(logs.toString(StandardCharsets.UTF_8));
-        }
-        Run run = new Run(exit, out.toString(), err.toString(), logs.toString(StandardCharsets.UTF_8));
-        for (String secret : SECRETS) {
-            assertThat(run.out + run.err + run.logs).as("concord " + String.join(" ", args) + " printed a password")
-                    .doesNotContain(secret);
-        }
-        return run;
+    private static CliRun concord(String... args) {
+        return CliRun.concord(ENVIRONMENT, SECRETS, args);
     }
 
     private List<String> slots() throws SQLException {

@@ -44,6 +44,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class InstallerIT {
 
+    /** People's decisions on conflicts replicate like a user table, so they are in every publication. */
+    private static final String DECISIONS = "concord.conflict_decisions";
+
     @RegisterExtension
     static final ClusterFixture cluster = ClusterFixture.datacenters("a");
 
@@ -88,8 +91,8 @@ class InstallerIT {
         assertThat(rows("SELECT c.relname || ' ' || c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE n.nspname = 'concord' AND c.relkind IN ('r', 'v')"))
                 .containsExactlyInAnyOrder("row_versions r", "capture_progress r", "apply_progress r", "conflicts r",
-                        "dead_letters r", "peer_status r", "schema_version r", "open_conflicts v");
-        assertThat(publishedTables()).containsExactlyInAnyOrder("public.accounts", "public.orders");
+                        "dead_letters r", "peer_status r", "schema_version r", "conflict_decisions r", "open_conflicts v");
+        assertThat(publishedTables()).containsExactlyInAnyOrder("public.accounts", "public.orders", DECISIONS);
         assertThat(rows("SELECT slot_name || ' ' || slot_type || ' ' || plugin || ' ' || database FROM pg_replication_slots"))
                 .containsExactly("concord_a logical pgoutput " + db);
         assertThat(origins()).containsExactlyInAnyOrder("concord_b", "concord_c");
@@ -157,12 +160,12 @@ class InstallerIT {
                   - name: accounts
                   - name: orders
                 """, "b"));
-        assertThat(publishedTables()).containsExactlyInAnyOrder("public.accounts", "public.orders");
+        assertThat(publishedTables()).containsExactlyInAnyOrder("public.accounts", "public.orders", DECISIONS);
 
         install(config("""
                   - name: orders
                 """, "b"));
-        assertThat(publishedTables()).containsExactly("public.orders");
+        assertThat(publishedTables()).containsExactlyInAnyOrder("public.orders", DECISIONS);
     }
 
     @Test
@@ -268,7 +271,7 @@ class InstallerIT {
 
             new Installer(config).install(connection, false);
         }
-        assertThat(publishedTables()).containsExactlyInAnyOrder("public.accounts", "public.events");
+        assertThat(publishedTables()).containsExactlyInAnyOrder("public.accounts", "public.events", DECISIONS);
         assertThat(origins()).containsExactly("concord_b");
     }
 

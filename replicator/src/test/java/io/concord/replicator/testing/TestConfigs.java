@@ -21,7 +21,8 @@ public final class TestConfigs {
 
     /**
      * The YAML of DC {@code dc} of {@code cluster}, with the given peers and a {@code tables:}
-     * block (YAML list items, indented by two spaces).
+     * block (YAML list items, indented by two spaces). The HTTP endpoint is off ({@code http.port: 0}): several
+     * DCs run in one test JVM.
      */
     public static String yaml(ClusterFixture cluster, String dc, List<String> peers, String tables, String extra) {
         PostgresServer pg = cluster.postgres(dc);
@@ -36,6 +37,8 @@ public final class TestConfigs {
                 peers: [%s]
                 capture:
                   heartbeat-interval: 500ms
+                http:
+                  port: 0
                 tables:
                 %s
                 %s
