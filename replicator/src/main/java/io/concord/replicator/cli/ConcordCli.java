@@ -8,7 +8,7 @@ import picocli.CommandLine.IFactory;
 /** The {@code concord} command: the entry point of every subcommand. */
 @Command(name = "concord", mixinStandardHelpOptions = true, version = "concord 0.1.0",
         description = "Active-active replication for PostgreSQL through Kafka.",
-        subcommands = {RunCommand.class, InstallCommand.class, UninstallCommand.class, CheckCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, InstallCommand.class, UninstallCommand.class, CheckCommand.class,
                 StatusCommand.class, ConflictsCommand.class, DlqCommand.class},
         footer = {"", "Examples:", "  concord demo", "  concord check --config concord.yaml",
                 "  concord run --config concord.yaml", "  concord status --config concord.yaml",
