@@ -184,6 +184,9 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
 
     /** At most one write per peer and second: heartbeats come often, from every peer. */
     private void heartbeat(Heartbeat heartbeat) {
+        if (!heartbeat.getDc().equals(config.dc())) {
+            metrics.heartbeat(heartbeat.getDc(), heartbeat.getTimeMicros());
+        }
         long now = clock.millis();
         Long last = heartbeatWrittenAt.get(heartbeat.getDc());
         if (heartbeat.getDc().equals(config.dc()) || last != null && now - last < HEARTBEAT_WRITE_MILLIS) {
@@ -235,7 +238,9 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
         long backoff = 100;
         for (int attempt = 1; ; attempt++) {
             try {
-                metrics.batch(applier.apply(partition.topic(), partition.partition(), batch));
+                long started = System.nanoTime();
+                BatchApplier.Outcome outcome = applier.apply(partition.topic(), partition.partition(), batch);
+                metrics.batch(outcome, batch.size(), System.nanoTime() - started);
                 return true;
             } catch (ApplyException e) {
                 if (!e.retryable()) {
