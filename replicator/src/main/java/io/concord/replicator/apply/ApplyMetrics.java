@@ -1,22 +1,55 @@
 package io.concord.replicator.apply;
 
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters of one DC's apply topology, read by tests and (later) the metrics endpoint. */
+/**
+ * Counters of one DC's apply topology, read by tests and the metrics endpoint. What a counter cannot hold
+ * (each batch's size and time, conflicts by table and type) goes to an {@link Observer}.
+ */
 public final class ApplyMetrics {
+
+    /** Told of each committed batch; the metrics endpoint turns these into histograms and tagged counters. */
+    public interface Observer {
+
+        /** A batch of {@code events} events committed after {@code nanos} nanoseconds. */
+        default void batchApplied(int events, long nanos) {
+        }
+
+        /** {@code count} conflicts of {@code type} (e.g. {@code update_update}) on {@code table} were settled. */
+        default void conflicts(String table, String type, int count) {
+        }
+    }
+
+    private static final Observer NOBODY = new Observer() {
+    };
 
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong conflicts = new AtomicLong();
     private final AtomicLong loopsDropped = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private final Map<String, Long> heartbeatMicros = new ConcurrentHashMap<>();
+    private volatile Observer observer = NOBODY;
 
-    void batch(BatchApplier.Outcome outcome) {
+    /** Sets the one observer (replacing any earlier one). */
+    public void observe(Observer observer) {
+        this.observer = observer == null ? NOBODY : observer;
+    }
+
+    void batch(BatchApplier.Outcome outcome, int events, long nanos) {
         batches.incrementAndGet();
         applied.addAndGet(outcome.applied());
+        skipped.addAndGet(outcome.skipped());
         conflicts.addAndGet(outcome.conflicts());
         deadLetters.addAndGet(outcome.deadLetters());
+        Observer current = observer;
+        current.batchApplied(events, nanos);
+        outcome.settled().forEach((kind, count) -> current.conflicts(kind.table(), kind.type(), count));
     }
 
     void loopDropped() {
@@ -31,6 +64,11 @@ public final class ApplyMetrics {
         retries.incrementAndGet();
     }
 
+    /** A heartbeat of {@code peer}, sent at {@code timeMicros} by the peer's clock; older ones are ignored. */
+    void heartbeat(String peer, long timeMicros) {
+        heartbeatMicros.merge(peer, timeMicros, Math::max);
+    }
+
     /** Local transactions committed by the appliers. */
     public long batches() {
         return batches.get();
@@ -41,6 +79,12 @@ public final class ApplyMetrics {
         return applied.get();
     }
 
+    /** Events already seen here (stale or duplicate), left as they were. */
+    public long skipped() {
+        return skipped.get();
+    }
+
+    /** Conflicts recorded in {@code concord.conflicts}. */
     public long conflicts() {
         return conflicts.get();
     }
@@ -58,5 +102,11 @@ public final class ApplyMetrics {
     /** Batches tried again after a retryable failure. */
     public long retries() {
         return retries.get();
+    }
+
+    /** When the newest heartbeat of {@code peer} that apply has read was sent (µs since the epoch), if any. */
+    public OptionalLong lastHeartbeatMicros(String peer) {
+        Long micros = heartbeatMicros.get(peer);
+        return micros == null ? OptionalLong.empty() : OptionalLong.of(micros);
     }
 }

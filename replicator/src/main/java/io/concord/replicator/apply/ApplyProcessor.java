@@ -206,11 +206,13 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
 
     /**
      * At most one write per peer and second (heartbeats come often, from every peer), but always one with
-     * {@code progress}: when
-     * nothing before the heartbeat waits in the buffer: the position then moves past heartbeats and transaction
-     * markers, so that status can tell how many events are really still to apply.
+     * {@code progress}: when nothing before the heartbeat waits in the buffer, the position moves past heartbeats
+     * and transaction markers, so that status can tell how many events are really still to apply.
      */
     private void heartbeat(Heartbeat heartbeat, ApplyStore.Progress progress) {
+        if (!heartbeat.getDc().equals(config.dc())) {
+            metrics.heartbeat(heartbeat.getDc(), heartbeat.getTimeMicros());
+        }
         long now = clock.millis();
         Long last = heartbeatWrittenAt.get(heartbeat.getDc());
         boolean due = last == null || now - last >= HEARTBEAT_WRITE_MILLIS;
@@ -262,7 +264,9 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
         long backoff = 100;
         for (int attempt = 1; ; attempt++) {
             try {
-                metrics.batch(applier.apply(partition.topic(), partition.partition(), batch));
+                long started = System.nanoTime();
+                BatchApplier.Outcome outcome = applier.apply(partition.topic(), partition.partition(), batch);
+                metrics.batch(outcome, batch.size(), System.nanoTime() - started);
                 return true;
             } catch (ApplyException e) {
                 if (!e.retryable()) {

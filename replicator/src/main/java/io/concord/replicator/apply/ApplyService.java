@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -50,7 +51,7 @@ public final class ApplyService implements AutoCloseable {
     private volatile boolean running;
     private volatile Throwable failure;
     private Producer<byte[], byte[]> deadLetterProducer;
-    private KafkaStreams streams;
+    private volatile KafkaStreams streams;
 
     public ApplyService(ConcordConfig config) {
         this.config = config;
@@ -129,6 +130,12 @@ public final class ApplyService implements AutoCloseable {
     public boolean isRunning() {
         KafkaStreams current = streams;
         return current != null && current.state().isRunningOrRebalancing();
+    }
+
+    /** The Kafka Streams client's state; empty before {@link #start()} and after {@link #close()}. */
+    public Optional<KafkaStreams.State> state() {
+        KafkaStreams current = streams;
+        return current == null ? Optional.empty() : Optional.of(current.state());
     }
 
     /** Why apply stopped for good, or null. */

@@ -89,8 +89,14 @@ public final class BatchApplier implements AutoCloseable {
      * @param rowsWritten user rows inserted, updated or deleted
      * @param deadLetters events set aside as dead letters
      * @param attempts    transactions it took
+     * @param settled     conflicts the resolvers settled, recorded or not, counted by table and type
      */
-    public record Outcome(int applied, int skipped, int conflicts, int rowsWritten, int deadLetters, int attempts) {
+    public record Outcome(int applied, int skipped, int conflicts, int rowsWritten, int deadLetters, int attempts,
+            Map<ConflictKind, Integer> settled) {
+    }
+
+    /** A table and a conflict type ({@code update_update}, ...), what conflicts are counted by. */
+    public record ConflictKind(String table, String type) {
     }
 
     private final ConcordConfig config;
@@ -273,6 +279,7 @@ public final class BatchApplier implements AutoCloseable {
 
             List<Map.Entry<Conflict, Map<String, String>>> recorded = new ArrayList<>();
             List<ChangeEvent> forward = new ArrayList<>();
+            Map<ConflictKind, Integer> settled = new LinkedHashMap<>();
             int applied = 0;
             for (Map.Entry<Integer, Target> item : pending) {
                 ChangeEvent event = events.get(item.getKey()).event();
@@ -298,6 +305,8 @@ public final class BatchApplier implements AutoCloseable {
                 target.stateChanged = true;
                 target.rowChanged |= result.rowChanged();
                 forward.add(event);
+                result.conflict().ifPresent(c -> settled.merge(new ConflictKind(c.table(), c.type().label()), 1,
+                        Integer::sum));
                 result.conflict().filter(Conflict::record)
                         .ifPresent(c -> recorded.add(new AbstractMap.SimpleEntry<>(c, Map.copyOf(target.types))));
             }
@@ -312,7 +321,8 @@ public final class BatchApplier implements AutoCloseable {
             }
             emit(db, forward);
             progress(db, lastEvent);
-            return new Outcome(applied, skipped, recorded.size(), written.size(), deadLetters.size(), attempt);
+            return new Outcome(applied, skipped, recorded.size(), written.size(), deadLetters.size(), attempt,
+                    settled);
         }
 
         /** Sorts the events into targets; those that cannot be applied here become dead letters. */

@@ -292,7 +292,8 @@ final class CaptureLoop {
         }
         if (publishing) {
             publisher.commit();
-            metrics.published(toPublish.size());
+            metrics.published(toPublish.size(),
+                    (int) toPublish.stream().filter(event -> event.getOrigin().equals(dc.value())).count());
             toPublish.clear();
             CrashPoint.reach(CrashPoint.AFTER_PUBLISH);
         }

@@ -6,11 +6,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CaptureMetrics {
 
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong captured = new AtomicLong();
     private final AtomicLong truncatesIgnored = new AtomicLong();
     private volatile Lsn confirmed = Lsn.INVALID;
 
-    void published(int events) {
+    /** {@code events} went out on Kafka, {@code local} of them this DC's own writes (the rest forwarded). */
+    void published(int events, int local) {
         published.addAndGet(events);
+        captured.addAndGet(local);
     }
 
     void truncateIgnored() {
@@ -21,8 +24,14 @@ public final class CaptureMetrics {
         confirmed = lsn;
     }
 
+    /** Change events published: this DC's own, and in star and ring those it forwards. */
     public long published() {
         return published.get();
+    }
+
+    /** Change events of this DC's own writes, published. */
+    public long captured() {
+        return captured.get();
     }
 
     public long truncatesIgnored() {

@@ -46,7 +46,7 @@ public final class CaptureService implements Runnable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile boolean active;
     private volatile Throwable failure;
-    private boolean standby;
+    private volatile boolean standby;
     private int failures;
 
     public CaptureService(ConcordConfig config) {
@@ -165,6 +165,11 @@ public final class CaptureService implements Runnable {
     /** Whether this instance holds the slot and publishes. */
     public boolean isActive() {
         return active;
+    }
+
+    /** Whether this instance waits for the slot, which another instance of this DC holds. */
+    public boolean isStandby() {
+        return standby;
     }
 
     /** Why capture stopped for good, or null. */

@@ -3,6 +3,7 @@ package io.concord.replicator.cli;
 import io.concord.replicator.apply.ApplyService;
 import io.concord.replicator.capture.CaptureService;
 import io.concord.replicator.config.ConcordConfig;
+import io.concord.replicator.metrics.DcMonitoring;
 import java.sql.SQLException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@code concord run} runs for one DC: capture (always) and apply (when the DC consumes a peer), started
- * together, stopped together, and watched: either one failing for good ends the whole.
+ * together, stopped together, and watched: either one failing for good ends the whole. Unless {@code http.port}
+ * is 0, {@code /metrics}, {@code /health} and {@code /ready} are served meanwhile.
  */
 public final class DcRuntime implements AutoCloseable {
 
@@ -22,6 +24,7 @@ public final class DcRuntime implements AutoCloseable {
     private final Thread captureThread;
     private final ApplyService apply;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private DcMonitoring monitoring;
 
     private DcRuntime(ConcordConfig config) {
         this.config = config;
@@ -30,9 +33,17 @@ public final class DcRuntime implements AutoCloseable {
         this.apply = config.sources().isEmpty() ? null : new ApplyService(config);
     }
 
-    /** Starts capture, then apply; the database must be installed. */
+    /**
+     * Starts the HTTP endpoints (first: a port in use fails before anything runs), capture, then apply; the
+     * database must be installed.
+     *
+     * @throws io.concord.replicator.metrics.HttpPortUnavailableException if {@code http.port} cannot be bound
+     */
     public static DcRuntime start(ConcordConfig config) throws SQLException {
         DcRuntime runtime = new DcRuntime(config);
+        if (config.http().port() != 0) {
+            runtime.monitoring = DcMonitoring.start(config, runtime.capture, runtime.captureThread, runtime.apply);
+        }
         runtime.captureThread.start();
         if (runtime.apply != null) {
             try {
@@ -82,6 +93,10 @@ public final class DcRuntime implements AutoCloseable {
     @Override
     public synchronized void close() {
         stopRequested.countDown();
+        if (monitoring != null) {
+            monitoring.close();
+            monitoring = null;
+        }
         if (apply != null) {
             apply.close();
         }

@@ -3,6 +3,7 @@ package io.concord.replicator.cli;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.install.Installer;
 import io.concord.replicator.install.PrerequisitesNotMetException;
+import io.concord.replicator.metrics.HttpPortUnavailableException;
 import java.sql.Connection;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +34,12 @@ final class RunCommand implements Callable<Integer> {
         } catch (PrerequisitesNotMetException e) {
             throw new UserFacingException(e.getMessage(), e);
         }
-        DcRuntime runtime = DcRuntime.start(config);
+        DcRuntime runtime;
+        try {
+            runtime = DcRuntime.start(config);
+        } catch (HttpPortUnavailableException e) {
+            throw new UserFacingException(e.getMessage(), e);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping DC {}", config.dc());

@@ -21,10 +21,15 @@ public final class TestConfigs {
 
     /**
      * The YAML of DC {@code dc} of {@code cluster}, with the given peers and a {@code tables:}
-     * block (YAML list items, indented by two spaces). The HTTP endpoint is off ({@code http.port: 0}): several
-     * DCs run in one test JVM.
+     * block (YAML list items, indented by two spaces). The HTTP endpoints are off ({@code http.port: 0})
+     * unless {@code extra} has an {@code http:} block: DCs of one test, and tests run side by side, would
+     * otherwise all want port 8080.
      */
     public static String yaml(ClusterFixture cluster, String dc, List<String> peers, String tables, String extra) {
+        String more = extra == null ? "" : extra;
+        if (!more.startsWith("http:") && !more.contains("\nhttp:")) {
+            more = more + (more.isEmpty() || more.endsWith("\n") ? "" : "\n") + "http:\n  port: 0\n";
+        }
         PostgresServer pg = cluster.postgres(dc);
         return """
                 dc: %s
@@ -37,13 +42,11 @@ public final class TestConfigs {
                 peers: [%s]
                 capture:
                   heartbeat-interval: 500ms
-                http:
-                  port: 0
                 tables:
                 %s
                 %s
                 """.formatted(dc, pg.jdbcUrl(), pg.user(), pg.password(), cluster.kafka().bootstrapServers(),
-                String.join(", ", peers), tables.stripTrailing(), extra == null ? "" : extra);
+                String.join(", ", peers), tables.stripTrailing(), more);
     }
 
     public static ConcordConfig parse(String yaml) throws InvalidConfigException {

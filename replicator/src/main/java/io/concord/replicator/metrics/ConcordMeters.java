@@ -1,0 +1,130 @@
+package io.concord.replicator.metrics;
+
+import io.concord.replicator.apply.ApplyMetrics;
+import io.concord.replicator.capture.CaptureMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The meters of one DC, in a Prometheus registry of their own, every one tagged {@code dc}. The pipeline
+ * keeps reporting to {@link CaptureMetrics} and {@link ApplyMetrics}; this class only reads them (function
+ * counters and gauges, evaluated at scrape time) and observes what they pass on (batch histograms,
+ * conflicts by table and type). The names, as Prometheus shows them, are listed in README.md.
+ */
+public final class ConcordMeters implements AutoCloseable {
+
+    private static final String DEAD_LETTERS = "Changes set aside as dead letters, by stage (capture: TRUNCATE;"
+            + " apply: undecodable, refused, or in a batch that failed for good)";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Clock clock;
+    private JvmGcMetrics gc;
+
+    /** A registry whose meters all carry {@code dc=<dc>}; {@code clock} dates the peers' heartbeats. */
+    public ConcordMeters(String dc, Clock clock) {
+        this.clock = clock;
+        registry.config().commonTags("dc", dc);
+    }
+
+    /** The JVM's memory, GC, threads, classes, CPU and uptime. */
+    public ConcordMeters bindJvm() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        return this;
+    }
+
+    /** Capture's counters, and the slot's lag in bytes ({@link Double#NaN} while it cannot be read). */
+    public ConcordMeters bindCapture(CaptureMetrics capture, DoubleSupplier slotLagBytes) {
+        FunctionCounter.builder("concord.events.captured", capture, CaptureMetrics::captured)
+                .description("Change events of this DC's own writes published to Kafka").register(registry);
+        FunctionCounter.builder("concord.events.published", capture, CaptureMetrics::published)
+                .description("Change events published to Kafka: this DC's own, and those it forwards (star, ring)")
+                .register(registry);
+        FunctionCounter.builder("concord.dead.letters", capture, CaptureMetrics::truncatesIgnored)
+                .tag("stage", "capture").description(DEAD_LETTERS)
+                .register(registry);
+        Gauge.builder("concord.capture.slot.lag", slotLagBytes, DoubleSupplier::getAsDouble).strongReference(true)
+                .baseUnit("bytes")
+                .description("WAL bytes between the server's current position and the slot's confirmed flush")
+                .register(registry);
+        return this;
+    }
+
+    /**
+     * Apply's counters and histograms, and the lag of each peer in {@code peers}: the age of the newest
+     * heartbeat of it that apply has read, which keeps growing while the peer or the way from it is down.
+     */
+    public ConcordMeters bindApply(ApplyMetrics apply, List<String> peers) {
+        FunctionCounter.builder("concord.events.applied", apply, ApplyMetrics::applied)
+                .description("Peers' change events that changed a row here (applied or settled as a conflict)")
+                .register(registry);
+        FunctionCounter.builder("concord.events.skipped", apply, ApplyMetrics::skipped)
+                .description("Peers' change events already seen here (stale or duplicate), left as they were")
+                .register(registry);
+        FunctionCounter.builder("concord.events.loop.dropped", apply, ApplyMetrics::loopsDropped)
+                .description("Change events of this DC's own origin that came back around, dropped")
+                .register(registry);
+        FunctionCounter.builder("concord.dead.letters", apply, ApplyMetrics::deadLetters).tag("stage", "apply")
+                .description(DEAD_LETTERS)
+                .register(registry);
+        FunctionCounter.builder("concord.apply.batches", apply, ApplyMetrics::batches)
+                .description("Local transactions committed by apply").register(registry);
+        FunctionCounter.builder("concord.apply.retries", apply, ApplyMetrics::retries)
+                .description("Batches tried again after a retryable failure").register(registry);
+        for (String peer : peers) {
+            Gauge.builder("concord.peer.lag", apply, metrics -> ageSeconds(metrics.lastHeartbeatMicros(peer)))
+                    .tag("peer", peer).baseUnit("seconds").strongReference(true)
+                    .description("Age of the newest heartbeat of the peer that apply has read (NaN before the first)")
+                    .register(registry);
+        }
+        apply.observe(new ApplyBatchMeters(registry));
+        return this;
+    }
+
+    private double ageSeconds(OptionalLong sentMicros) {
+        return ageSeconds(sentMicros, clock.millis());
+    }
+
+    /** Seconds from {@code sentMicros} to {@code nowMillis}, never below 0 (clocks differ); NaN if nothing was sent. */
+    static double ageSeconds(OptionalLong sentMicros, long nowMillis) {
+        if (sentMicros.isEmpty()) {
+            return Double.NaN;
+        }
+        return Math.max(0, nowMillis * 1_000 - sentMicros.getAsLong()) / 1e6;
+    }
+
+    /** The registry, for meters of other parts. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Every meter in the Prometheus text format 0.0.4. */
+    public String scrape() {
+        return registry.scrape(HttpEndpoints.PROMETHEUS_TEXT);
+    }
+
+    @Override
+    public void close() {
+        if (gc != null) {
+            gc.close();
+        }
+        registry.close();
+    }
+}
