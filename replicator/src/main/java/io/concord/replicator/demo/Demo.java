@@ -4,6 +4,7 @@ import io.concord.replicator.cli.DcRuntime;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.config.ConfigLoader;
 import io.concord.replicator.embedded.LocalDatacenters;
+import io.concord.replicator.embedded.LoopbackPorts;
 import io.concord.replicator.embedded.PostgresServer;
 import io.concord.replicator.install.Installer;
 import java.io.PrintWriter;
@@ -44,6 +45,7 @@ public final class Demo {
     private final PrintWriter out;
     /** Counted down once the servers are closed: a Ctrl-C under --keep-running waits for it before the JVM exits. */
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
 
     public Demo(Options options, PrintWriter out) {
         this.options = options;
@@ -103,7 +105,10 @@ public final class Demo {
             try (Connection connection = dc.getValue().connect()) {
                 DemoSchema.create(connection);
             }
-            String yaml = yaml(dc.getKey(), dc.getValue(), servers.kafka().bootstrapServers());
+            // With --keep-running the endpoints are worth a look; in a plain run nobody could open them in time.
+            int httpPort = options.keepRunning() ? LoopbackPorts.reserve() : 0;
+            httpPorts.put(dc.getKey(), httpPort);
+            String yaml = yaml(dc.getKey(), dc.getValue(), servers.kafka().bootstrapServers(), httpPort);
             Path file = options.configDir().resolve(dc.getKey() + ".yaml");
             Files.writeString(file, yaml);
             files.put(dc.getKey(), file);
@@ -131,7 +136,7 @@ public final class Demo {
         return files;
     }
 
-    private String yaml(String dc, PostgresServer postgres, String bootstrap) {
+    private String yaml(String dc, PostgresServer postgres, String bootstrap, int httpPort) {
         return """
                 # DC %s of `concord demo` (embedded servers; trust authentication, so no password)
                 dc: %s
@@ -146,10 +151,10 @@ public final class Demo {
                 capture:
                   heartbeat-interval: 500ms
                 http:
-                  port: 0
+                  port: %d
                 tables:
                 %s""".formatted(dc, dc, postgres.jdbcUrl(), postgres.user(), bootstrap,
-                String.join(", ", DCS.stream().filter(other -> !other.equals(dc)).toList()),
+                String.join(", ", DCS.stream().filter(other -> !other.equals(dc)).toList()), httpPort,
                 DemoSchema.tablesYaml(DCS));
     }
 
@@ -228,8 +233,9 @@ public final class Demo {
         for (Map.Entry<String, PostgresServer> dc : dcs.entrySet()) {
             String url = dc.getValue().jdbcUrl();
             String port = url.replaceAll(".*:(\\d+)/.*", "$1");
-            out.printf("  %s: psql -h localhost -p %s -U %s postgres     concord status -c %s%n", dc.getKey(), port,
-                    dc.getValue().user(), configs.get(dc.getKey()));
+            out.printf("  %s: psql -h localhost -p %s -U %s postgres%n", dc.getKey(), port, dc.getValue().user());
+            out.printf("      ./concord status -c %s    http://localhost:%d/metrics%n", configs.get(dc.getKey()),
+                    httpPorts.get(dc.getKey()));
         }
         out.println("  Kafka: " + servers.kafka().bootstrapServers() + " (topics demo.changes.us|eu|ap)");
         out.flush();
