@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * A row the database refuses (a secondary UNIQUE key held by another row, another constraint, a column
  * or table missing here) does not stop the pipeline: the batch is rolled back and tried again without
- * that row's events, which become dead letters with the reason, in the same transaction as the rest.
+ * that row's events, which become dead letters with the reason, in the same transaction as the rest. A
+ * unique violation is also a conflict ({@code unique_violation} in {@code concord.conflicts}, with both rows).
  *
  * <p>Known gaps, for the issue: a key with no row here cannot be locked, so a local write of it can slip
  * in after the wait. (1) A batch that leaves such a row deleted writes nothing, so nothing holds the key: a
@@ -143,11 +144,12 @@ public final class BatchApplier implements AutoCloseable {
             throw new IllegalArgumentException("an empty batch has no position to record");
         }
         Map<Integer, DeadLetterStore.DeadLetter> deadLetters = new TreeMap<>();
+        Map<RowKey, UniqueViolation> uniqueViolations = new LinkedHashMap<>();
         boolean oneByOne = false;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
                 Connection db = connection.get();
-                Attempt work = new Attempt(topic, partition, events, deadLetters);
+                Attempt work = new Attempt(topic, partition, events, deadLetters, uniqueViolations);
                 Outcome outcome = work.run(db, oneByOne, attempt);
                 if (outcome != null) {
                     db.commit();
@@ -161,7 +163,7 @@ public final class BatchApplier implements AutoCloseable {
                 if (!RowFailures.isRowLevel(failure.sqlException().getSQLState())) {
                     throw failed(events, topic, partition, failure.sqlException());
                 }
-                setAside(topic, partition, events, deadLetters, failure);
+                setAside(topic, partition, events, deadLetters, uniqueViolations, failure);
             } catch (InterruptedException e) {
                 connection.rollback();
                 throw e;
@@ -197,12 +199,15 @@ public final class BatchApplier implements AutoCloseable {
     }
 
     private void setAside(String topic, int partition, List<RemoteEvent> events,
-            Map<Integer, DeadLetterStore.DeadLetter> deadLetters, UserRows.RowFailure failure) throws ApplyException {
+            Map<Integer, DeadLetterStore.DeadLetter> deadLetters, Map<RowKey, UniqueViolation> uniqueViolations,
+            UserRows.RowFailure failure) throws ApplyException {
         String state = failure.sqlException().getSQLState();
         String reason;
         try {
             Connection db = connection.get();
-            reason = RowFailures.reason(db, failure);
+            RowFailures.Refusal refusal = RowFailures.refusal(db, failure);
+            reason = refusal.reason();
+            refusal.conflict().ifPresent(conflict -> uniqueViolations.put(failure.target.key, conflict));
             db.rollback();
         } catch (SQLException e) {
             throw ApplyException.of("reading the rows of a failed write of " + failure.target.key, e);
@@ -240,12 +245,14 @@ public final class BatchApplier implements AutoCloseable {
         private final int partition;
         private final List<RemoteEvent> events;
         private final Map<Integer, DeadLetterStore.DeadLetter> deadLetters;
+        private final Map<RowKey, UniqueViolation> uniqueViolations;
         private final Map<RowKey, Target> targets = new LinkedHashMap<>();
         private final List<Map.Entry<Integer, Target>> pending = new ArrayList<>();
         private final RemoteRows remoteRows = new RemoteRows();
 
         Attempt(String topic, int partition, List<RemoteEvent> events,
-                Map<Integer, DeadLetterStore.DeadLetter> deadLetters) {
+                Map<Integer, DeadLetterStore.DeadLetter> deadLetters, Map<RowKey, UniqueViolation> uniqueViolations) {
+            this.uniqueViolations = uniqueViolations;
             this.topic = topic;
             this.partition = partition;
             this.events = events;
@@ -316,13 +323,16 @@ public final class BatchApplier implements AutoCloseable {
                 return null;
             }
             conflicts.record(db, recorded);
+            conflicts.recordUniqueViolations(db, uniqueViolations.values());
+            uniqueViolations.values().forEach(v -> settled.merge(new ConflictKind(v.table(), "unique_violation"), 1,
+                    Integer::sum));
             for (DeadLetterStore.DeadLetter letter : deadLetters.values()) {
                 deadLetterStore.record(db, letter);
             }
             emit(db, forward);
             progress(db, lastEvent);
-            return new Outcome(applied, skipped, recorded.size(), written.size(), deadLetters.size(), attempt,
-                    settled);
+            return new Outcome(applied, skipped, recorded.size() + uniqueViolations.size(), written.size(),
+                    deadLetters.size(), attempt, settled);
         }
 
         /** Sorts the events into targets; those that cannot be applied here become dead letters. */

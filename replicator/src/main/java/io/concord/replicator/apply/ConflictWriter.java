@@ -12,6 +12,7 @@ import io.concord.version.RowVersion;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -69,6 +70,45 @@ final class ConflictWriter {
         }
     }
 
+    private static final String INSERT_UNIQUE = """
+            INSERT INTO concord.conflicts (id, detected_in, table_name, primary_key, conflict_type, local_row,
+                                           remote_row, local_version, remote_version, local_origin, remote_origin,
+                                           resolver, resolution, applied_row, note)
+            VALUES (?, ?, ?, ?::jsonb, 'unique_violation', ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?,
+                    'local_kept', ?::jsonb, ?)
+            ON CONFLICT (id) DO NOTHING""";
+
+    /**
+     * Inserts unique violations: the local row stays (it is also the applied row), the incoming one waits in
+     * the dead letters; the note says so, and names the constraint.
+     */
+    void recordUniqueViolations(Connection connection, Collection<UniqueViolation> violations) throws SQLException {
+        if (violations.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(INSERT_UNIQUE)) {
+            for (UniqueViolation violation : violations) {
+                statement.setString(1, violation.id());
+                statement.setString(2, dc);
+                statement.setString(3, violation.table());
+                statement.setString(4, violation.key());
+                statement.setString(5, violation.localRow());
+                statement.setString(6, violation.incomingRow());
+                statement.setString(7, violation.localVersion());
+                statement.setString(8, violation.incomingVersion());
+                statement.setString(9, violation.localOrigin());
+                statement.setString(10, violation.incomingOrigin());
+                statement.setString(11, violation.resolver());
+                statement.setString(12, violation.localRow());
+                statement.setString(13, "constraint " + violation.constraint() + " is held by the local row; the "
+                        + "incoming row is a dead letter (concord dlq list): change or delete one of the two rows, "
+                        + "then concord dlq retry or discard it");
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
     private static String row(VersionedRow row, Map<String, String> types) {
         return row.isTombstone() ? null : row(row.row(), types);
     }
@@ -87,7 +127,7 @@ final class ConflictWriter {
         return json.toString();
     }
 
-    private static String version(RowVersion version) {
+    static String version(RowVersion version) {
         ObjectNode json = JSON.createObjectNode();
         ObjectNode vector = json.putObject("vector");
         version.vector().toMap().forEach(vector::put);

@@ -2,22 +2,28 @@ package io.concord.replicator.apply;
 
 import io.concord.event.Column;
 import io.concord.replicator.store.RowImages;
+import io.concord.replicator.store.RowKey;
+import io.concord.replicator.store.RowStateStore;
+import io.concord.replicator.store.StoredRowState;
+import io.concord.version.RowVersion;
 import io.concord.replicator.types.DatumBinder;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Turns a failed write of one row into the dead letter's class and reason: which constraint, the incoming
- * row, and for a unique violation the local row that already holds the value.
+ * row, and for a unique violation the local row that already holds the value — and the conflict between them.
  */
 final class RowFailures {
 
@@ -38,11 +44,16 @@ final class RowFailures {
         return sqlState.startsWith("22") ? "DATA" : "SCHEMA";
     }
 
+    /** Why a row was refused, and for a unique violation the conflict to record with it. */
+    record Refusal(String reason, Optional<UniqueViolation> conflict) {
+    }
+
     /**
-     * The reason, naming the table, key, condition and rows. Runs one read on {@code connection} for the
-     * local row of a unique violation (the failed transaction is rolled back by then).
+     * The reason, naming the table, key, condition and rows; for a unique violation also the conflict between
+     * the incoming row and the local row that holds the value. Reads on {@code connection} (the failed
+     * transaction is rolled back by then).
      */
-    static String reason(Connection connection, UserRows.RowFailure failure) {
+    static Refusal refusal(Connection connection, UserRows.RowFailure failure) {
         Target target = failure.target;
         SQLException error = failure.sqlException();
         String incoming = target.state.current().isTombstone() ? "(delete)"
@@ -50,11 +61,37 @@ final class RowFailures {
         StringBuilder reason = new StringBuilder();
         reason.append(condition(error.getSQLState())).append(" applying ").append(target.key).append(": ")
                 .append(error.getMessage()).append("; incoming row ").append(incoming);
+        Optional<UniqueViolation> conflict = Optional.empty();
         if ("23505".equals(error.getSQLState())) {
-            constraint(error).flatMap(name -> localRow(connection, target, name))
-                    .ifPresent(local -> reason.append("; local row holding the value ").append(local));
+            Optional<String> constraint = constraint(error);
+            Optional<Holder> holder = constraint.flatMap(name -> holder(connection, target, name));
+            holder.ifPresent(local -> reason.append("; local row holding the value ").append(local.row()));
+            if (holder.isPresent() && holder.get().key() != null && !target.state.current().isTombstone()) {
+                conflict = Optional.of(conflict(connection, target, constraint.get(), holder.get(), incoming));
+            }
         }
-        return reason.toString();
+        return new Refusal(reason.toString(), conflict);
+    }
+
+    private static UniqueViolation conflict(Connection connection, Target target, String constraint, Holder local,
+            String incoming) {
+        String incomingVersion = ConflictWriter.version(target.state.current().version());
+        // The local row's version, in the same forms as the incoming one's, so both DCs derive the same id.
+        RowVersion localVersion = null;
+        try {
+            StoredRowState stored = new RowStateStore().load(connection, Set.of(local.key())).get(local.key());
+            localVersion = stored == null ? null : stored.state().current().version();
+        } catch (SQLException | RuntimeException e) {
+            localVersion = null; // a row written before Concord, or unreadable: no version to show
+        }
+        String origin = target.state.current().version().dc().value();
+        return new UniqueViolation(UniqueViolation.id(target.table.qualifiedName(), target.key.key(),
+                target.state.current().version().toString(), local.key().key(),
+                localVersion == null ? "none" : localVersion.toString()),
+                target.table.qualifiedName(), constraint, ConflictWriter.row(target.keyImage, target.types), incoming,
+                incomingVersion, origin, local.row(), localVersion == null ? "{}" : ConflictWriter.version(localVersion),
+                localVersion == null ? "unknown" : localVersion.dc().value(),
+                target.table.reconciler().resolver().name());
     }
 
     private static String condition(String sqlState) {
@@ -79,8 +116,12 @@ final class RowFailures {
         return Optional.empty();
     }
 
+    /** The local row holding a unique value: its JSON, and its key (null when it cannot be read). */
+    private record Holder(String row, RowKey key) {
+    }
+
     /** The row of the target's table that holds the incoming row's values of the unique index {@code index}. */
-    private static Optional<String> localRow(Connection connection, Target target, String index) {
+    private static Optional<Holder> holder(Connection connection, Target target, String index) {
         ApplyTable table = target.table;
         try {
             List<String> columns;
@@ -105,18 +146,28 @@ final class RowFailures {
             if (!values.keySet().containsAll(columns)) {
                 return Optional.empty();
             }
-            String sql = "SELECT row_to_json(t)::text FROM " + table.quotedName() + " t WHERE " + columns.stream()
-                    .map(c -> "t." + ApplyTable.quote(c) + " = " + table.parameter(c)).collect(Collectors.joining(" AND "));
+            String keyTexts = table.keyColumns().stream().map(c -> "t." + ApplyTable.quote(c) + "::text")
+                    .collect(Collectors.joining(", "));
+            String sql = "SELECT row_to_json(t)::text, " + keyTexts + " FROM " + table.quotedName() + " t WHERE "
+                    + columns.stream().map(c -> "t." + ApplyTable.quote(c) + " = " + table.parameter(c))
+                    .collect(Collectors.joining(" AND "));
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 for (int i = 0; i < columns.size(); i++) {
                     DatumBinder.bind(statement, i + 1, values.get(columns.get(i)).getValue());
                 }
                 try (ResultSet rs = statement.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    List<String> key = new ArrayList<>();
+                    for (int i = 0; i < table.keyColumns().size(); i++) {
+                        key.add(rs.getString(i + 2));
+                    }
+                    return Optional.of(new Holder(rs.getString(1), RowKey.ofTexts(table.qualifiedName(), key)));
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            return Optional.of("(not readable: " + e.getMessage() + ")");
+            return Optional.of(new Holder("(not readable: " + e.getMessage() + ")", null));
         }
     }
 }

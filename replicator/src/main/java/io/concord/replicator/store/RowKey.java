@@ -44,14 +44,23 @@ public record RowKey(String table, String key) {
      * @throws IllegalArgumentException if there is no key column: every replicated table has a key
      */
     public static RowKey of(String table, List<Column> keyColumns) {
-        if (keyColumns.isEmpty()) {
+        return ofTexts(table, keyColumns.stream().map(column -> PgTextCodec.encode(column.getValue())).toList());
+    }
+
+    /**
+     * The key of the row of {@code table} whose key columns' text forms are these (null for SQL NULL), as
+     * PostgreSQL prints them ({@code column::text}).
+     *
+     * @throws IllegalArgumentException if there is no key column: every replicated table has a key
+     */
+    public static RowKey ofTexts(String table, List<String> texts) {
+        if (texts.isEmpty()) {
             throw new IllegalArgumentException("a row of " + table + " needs at least one key column");
         }
-        StringWriter out = new StringWriter(16 * keyColumns.size());
+        StringWriter out = new StringWriter(16 * texts.size());
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartArray();
-            for (Column column : keyColumns) {
-                String text = PgTextCodec.encode(column.getValue());
+            for (String text : texts) {
                 if (text == null) {
                     json.writeNull();
                 } else {

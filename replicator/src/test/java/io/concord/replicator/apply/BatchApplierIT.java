@@ -247,9 +247,19 @@ class BatchApplierIT {
         String letter = query("a", "SELECT error_class || ' ' || reason FROM concord.dead_letters"
                 + " WHERE table_name = 'public.people'");
         assertThat(letter).startsWith("CONSTRAINT unique_violation").contains("\"bob\"").contains("dan");
+        String conflict = "SELECT conflict_type || ' key ' || (primary_key->>'id') || ' local ' || (local_row->>'name')"
+                + " || ' remote ' || (remote_row->>'name') || ' ' || resolution || ' ' || status || ' from '"
+                + " || remote_origin FROM concord.conflicts WHERE table_name = 'public.people'";
+        assertThat(query("a", conflict)).as("a conflict of its own, with both rows")
+                .isEqualTo("unique_violation key 2 local dan remote bob local_kept open from b");
+        assertThat(query("a", "SELECT note FROM concord.conflicts WHERE conflict_type = 'unique_violation'"))
+                .contains("people_email_key", "dead letter");
         deliver("a", "b", 1); // and the same the other way round
         assertThat(query("b", "SELECT count(*) FROM concord.dead_letters WHERE table_name = 'public.people'"))
                 .isEqualTo("1");
+        assertThat(query("b", conflict)).isEqualTo("unique_violation key 4 local bob remote dan local_kept open from a");
+        String id = "SELECT id FROM concord.conflicts WHERE conflict_type = 'unique_violation'";
+        assertThat(query("b", id)).as("the same conflict, the same id in both DCs").isEqualTo(query("a", id));
     }
 
     @Test
