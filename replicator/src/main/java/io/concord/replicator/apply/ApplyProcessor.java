@@ -267,6 +267,9 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
                 long started = System.nanoTime();
                 BatchApplier.Outcome outcome = applier.apply(partition.topic(), partition.partition(), batch);
                 metrics.batch(outcome, batch.size(), System.nanoTime() - started);
+                if (!outcome.letters().isEmpty()) {
+                    deadLetters.publish(outcome.letters());
+                }
                 return true;
             } catch (ApplyException e) {
                 if (!e.retryable()) {

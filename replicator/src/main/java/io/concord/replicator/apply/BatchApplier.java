@@ -91,9 +91,10 @@ public final class BatchApplier implements AutoCloseable {
      * @param deadLetters events set aside as dead letters
      * @param attempts    transactions it took
      * @param settled     conflicts the resolvers settled, recorded or not, counted by table and type
+     * @param letters     the dead letters recorded, to publish on the DLQ topic once committed
      */
     public record Outcome(int applied, int skipped, int conflicts, int rowsWritten, int deadLetters, int attempts,
-            Map<ConflictKind, Integer> settled) {
+            Map<ConflictKind, Integer> settled, List<DeadLetterStore.DeadLetter> letters) {
     }
 
     /** A table and a conflict type ({@code update_update}, ...), what conflicts are counted by. */
@@ -332,7 +333,7 @@ public final class BatchApplier implements AutoCloseable {
             emit(db, forward);
             progress(db, lastEvent);
             return new Outcome(applied, skipped, recorded.size() + uniqueViolations.size(), written.size(),
-                    deadLetters.size(), attempt, settled);
+                    deadLetters.size(), attempt, settled, List.copyOf(deadLetters.values()));
         }
 
         /** Sorts the events into targets; those that cannot be applied here become dead letters. */

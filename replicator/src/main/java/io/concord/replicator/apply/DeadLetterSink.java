@@ -45,6 +45,15 @@ final class DeadLetterSink {
     void record(List<DeadLetterStore.DeadLetter> letters, List<byte[]> keys, ApplyStore.Progress progress)
             throws SQLException {
         store.deadLetters(letters, progress);
+        publish(letters, keys);
+    }
+
+    /** Publishes letters an applier recorded in its own transaction, keyed by their row. */
+    void publish(List<DeadLetterStore.DeadLetter> letters) {
+        publish(letters, letters.stream().map(DeadLetterStore.DeadLetter::key).toList());
+    }
+
+    private void publish(List<DeadLetterStore.DeadLetter> letters, List<byte[]> keys) {
         for (int i = 0; i < letters.size(); i++) {
             DeadLetterStore.DeadLetter letter = letters.get(i);
             DeadLetter avro = DeadLetter.newBuilder()

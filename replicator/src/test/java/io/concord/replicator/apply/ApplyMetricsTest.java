@@ -26,8 +26,8 @@ class ApplyMetricsTest {
             }
         });
         metrics.batch(new BatchApplier.Outcome(5, 2, 1, 5, 1, 1, Map.of(
-                new BatchApplier.ConflictKind("public.notes", "update_update"), 2)), 8, 1_234);
-        metrics.batch(new BatchApplier.Outcome(1, 0, 0, 1, 0, 1, Map.of()), 1, 10);
+                new BatchApplier.ConflictKind("public.notes", "update_update"), 2), List.of()), 8, 1_234);
+        metrics.batch(new BatchApplier.Outcome(1, 0, 0, 1, 0, 1, Map.of(), List.of()), 1, 10);
 
         assertThat(told).containsExactly("batch 8 in 1234", "2 update_update on public.notes", "batch 1 in 10");
         assertThat(metrics.batches()).isEqualTo(2);
@@ -40,7 +40,7 @@ class ApplyMetricsTest {
     @Test
     void withoutAnObserverABatchIsStillCounted() {
         metrics.batch(new BatchApplier.Outcome(3, 0, 0, 3, 0, 1, Map.of(
-                new BatchApplier.ConflictKind("public.items", "insert_insert"), 1)), 3, 5);
+                new BatchApplier.ConflictKind("public.items", "insert_insert"), 1), List.of()), 3, 5);
         assertThat(metrics.applied()).isEqualTo(3);
     }
 

@@ -13,6 +13,7 @@ import io.concord.replicator.cli.DcRuntime;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.testing.ClusterFixture;
 import io.concord.replicator.testing.TestConfigs;
+import io.concord.replicator.testing.TopicRecords;
 import io.concord.replicator.types.PgTextCodec;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -27,15 +28,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -319,24 +317,7 @@ class ApplyTopologyIT {
 
     private static List<ConsumerRecord<byte[], byte[]>> readRecords(String topic,
             Predicate<List<ConsumerRecord<byte[], byte[]>>> enough) {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka().bootstrapServers());
-        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!enough.test(values)) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("not found on " + topic + " within " + WAIT);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(values::add);
-            }
-        }
-        return values;
+        return TopicRecords.read(cluster.kafka().bootstrapServers(), topic, enough, WAIT);
     }
 
     private static String checksum(String dc, String table, String where) throws Exception {

@@ -5,10 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.concord.event.DeadLetter;
+import io.concord.event.codec.EventCodec;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.install.Installer;
 import io.concord.replicator.testing.ClusterFixture;
 import io.concord.replicator.testing.TestConfigs;
+import io.concord.replicator.testing.TopicRecords;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -159,6 +162,12 @@ class OperatorCommandsIT {
         await().atMost(WAIT).until(() -> query("b", "SELECT count(*) FROM concord.dead_letters WHERE table_name ="
                 + " 'public.items'").equals("1"));
         String id = query("b", "SELECT id FROM concord.dead_letters WHERE table_name = 'public.items'");
+
+        String offset = query("b", "SELECT source_offset FROM concord.dead_letters WHERE id = " + id);
+        DeadLetter published = (DeadLetter) new EventCodec().decode(TopicRecords.read(cluster.kafka()
+                .bootstrapServers(), "concord.dlq.b", records -> !records.isEmpty(), WAIT).get(0).value());
+        assertThat(published.getSourceOffset()).as("on the DLQ topic too").isEqualTo(Long.parseLong(offset));
+        assertThat(published.getReason()).contains("check_violation");
 
         CliRun list = concord("dlq", "list", "-c", config("b").toString());
         assertThat(list.exit()).as(list.toString()).isZero();
