@@ -1,0 +1,89 @@
+package io.concord.deploy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Partition 0 of a topic read from its start with a plain consumer, raw records with their offsets. */
+final class TopicRecords {
+
+    private TopicRecords() {
+    }
+
+    /**
+     * The records of {@code topic} on the cluster at {@code bootstrapServers}, read until {@code enough} holds.
+     *
+     * @param isolation read_committed (as Concord and a well-configured MirrorMaker read) or read_uncommitted
+     */
+    static List<ConsumerRecord<byte[], byte[]>> read(String bootstrapServers, String topic, String isolation,
+            Predicate<List<ConsumerRecord<byte[], byte[]>>> enough, Duration timeout) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!enough.test(records)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("not found on " + topic + " at " + bootstrapServers + " within " + timeout
+                            + " (" + records.size() + " records read)");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /** Every record of partition 0 up to its end offset as it was when called. */
+    static List<ConsumerRecord<byte[], byte[]>> readToEnd(String bootstrapServers, String topic, String isolation) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            // Under read_committed this is the last stable offset: an open transaction's records are not counted.
+            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            // Transaction markers take offsets too: the position, not the records, says when the end is reached.
+            while (consumer.position(partition) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to offset " + end + " within 60 s");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.offset() < end) {
+                        records.add(r);
+                    }
+                });
+            }
+        }
+        return records;
+    }
+
+    /** The offset after the last record of partition 0 (transaction markers count). */
+    static long endOffset(String bootstrapServers, String topic) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            Map<TopicPartition, Long> end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30));
+            return end.get(partition);
+        }
+    }
+}
