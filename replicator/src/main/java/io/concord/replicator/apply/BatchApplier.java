@@ -56,12 +56,21 @@ import org.slf4j.LoggerFactory;
  * that row's events, which become dead letters with the reason, in the same transaction as the rest. A
  * unique violation is also a conflict ({@code unique_violation} in {@code concord.conflicts}, with both rows).
  *
- * <p>Known gaps, for the issue: a key with no row here cannot be locked, so a local write of it can slip
- * in after the wait. (1) A batch that leaves such a row deleted writes nothing, so nothing holds the key: a
- * local insert of it committing between the wait and this commit is versioned by capture from the older
- * state, then the applied state replaces that in {@code concord.row_versions}. (2) The same if a local
- * insert <em>and</em> delete of the key both commit between the wait and this batch's insert. Closing them
- * needs capture to refuse an applied state decided on an older state than the one it holds (the
+ * <h2>Rows absent here</h2>
+ * A key with no row here cannot be locked, so a local write of it can slip in while the batch runs. Two
+ * checks send the batch round again (now finding and locking the row) when one did:
+ * <ul>
+ *   <li>a stored state written after the lock was taken ({@code lsn} at or past the WAL insert position
+ *       read just before locking): a local write committed between the lock and the wait for capture, so
+ *       the state compared includes a row this batch did not lock — leaving it as it is would keep a row
+ *       the resolution deleted;</li>
+ *   <li>a key the batch leaves deleted without having locked a row is read once more just before the
+ *       commit: a row there was inserted after the wait, and its version was never compared.</li>
+ * </ul>
+ * What remains is a local insert of such a key committing in the instant between that last read and this
+ * commit, or a local insert <em>and</em> delete of it both committing after the wait: capture then versions
+ * them from the older state and the applied state replaces theirs in {@code concord.row_versions}. Closing
+ * that needs capture to refuse an applied state decided on an older state than the one it holds (the
  * {@code AppliedRow} would carry the {@code (lsn, seq)} apply read): a schema and capture change.
  *
  * <p>Not thread-safe: one applier, and one connection, per peer.
@@ -109,6 +118,9 @@ public final class BatchApplier implements AutoCloseable {
     private final UserRows userRows = new UserRows();
     private final ConflictWriter conflicts;
     private final DeadLetterStore deadLetterStore = new DeadLetterStore();
+    /** Test seams: run after the rows are locked, and after the wait for capture (each attempt). */
+    volatile Runnable afterLock = () -> { };
+    volatile Runnable afterCaptureWait = () -> { };
     private final EventCodec codec = new EventCodec();
     private final AppliedBatchMessage message = new AppliedBatchMessage(codec);
     private final ApplyConnection connection;
@@ -271,14 +283,22 @@ public final class BatchApplier implements AutoCloseable {
                 origin.execute();
             }
             int skipped = prepare();
+            Lsn lockedAt = walInsertPosition(db);
             // Tables in name order, rows in key order: appliers of different peers queue up rather than deadlock.
             Map<ApplyTable, List<Target>> byTable = new TreeMap<>(Comparator.comparing(ApplyTable::qualifiedName));
             targets.values().forEach(t -> byTable.computeIfAbsent(t.table, x -> new ArrayList<>()).add(t));
             for (Map.Entry<ApplyTable, List<Target>> table : byTable.entrySet()) {
                 userRows.lock(db, table.getKey(), table.getValue());
             }
+            afterLock.run();
             barrier.await(db, barrier.target(db));
+            afterCaptureWait.run();
             Map<RowKey, StoredRowState> stored = rowStates.load(db, targets.keySet());
+            for (StoredRowState state : stored.values()) {
+                if (!targets.get(state.key()).locked && !state.lsn().isBefore(lockedAt)) {
+                    return null; // a local write of a row not locked here committed after the lock
+                }
+            }
             stored.forEach((key, state) -> {
                 Target target = targets.get(key);
                 target.state = state.state();
@@ -323,6 +343,10 @@ public final class BatchApplier implements AutoCloseable {
             if (!userRows.write(db, written, oneByOne).isEmpty()) {
                 return null;
             }
+            if (userRows.appearedUnlocked(db, targets.values().stream()
+                    .filter(t -> t.stateChanged && !t.locked && t.state.current().isTombstone()).toList())) {
+                return null; // a row inserted here after the wait, whose version was never compared
+            }
             conflicts.record(db, recorded);
             conflicts.recordUniqueViolations(db, uniqueViolations.values());
             uniqueViolations.values().forEach(v -> settled.merge(new ConflictKind(v.table(), "unique_violation"), 1,
@@ -334,6 +358,14 @@ public final class BatchApplier implements AutoCloseable {
             progress(db, lastEvent);
             return new Outcome(applied, skipped, recorded.size() + uniqueViolations.size(), written.size(),
                     deadLetters.size(), attempt, settled, List.copyOf(deadLetters.values()));
+        }
+
+        private Lsn walInsertPosition(Connection db) throws SQLException {
+            try (PreparedStatement statement = db.prepareStatement("SELECT pg_current_wal_insert_lsn()::text");
+                    java.sql.ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return Lsn.parse(rs.getString(1));
+            }
         }
 
         /** Sorts the events into targets; those that cannot be applied here become dead letters. */

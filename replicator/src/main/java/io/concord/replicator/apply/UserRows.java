@@ -137,6 +137,29 @@ final class UserRows {
         return raced;
     }
 
+    /** Whether any of these targets, none of them locked, has a row now (one committed since it was looked for). */
+    boolean appearedUnlocked(Connection connection, List<Target> targets) throws SQLException {
+        for (Target target : targets) {
+            ApplyTable table = target.table;
+            String sql = "SELECT 1 FROM " + table.quotedName() + " WHERE " + table.keyColumns().stream()
+                    .map(k -> ApplyTable.quote(k) + " = " + table.parameter(k)).collect(Collectors.joining(" AND "));
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                Map<String, Column> byName = new LinkedHashMap<>();
+                RowImages.toColumns(target.keyImage, target.types).forEach(c -> byName.put(c.getName(), c));
+                int index = 1;
+                for (String key : table.keyColumns()) {
+                    DatumBinder.bind(statement, index++, byName.get(key).getValue());
+                }
+                try (java.sql.ResultSet rs = statement.executeQuery()) {
+                    if (rs.next()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     private static String sql(Target target, VersionedRow current) {
         ApplyTable table = target.table;
         List<String> keys = table.keyColumns();

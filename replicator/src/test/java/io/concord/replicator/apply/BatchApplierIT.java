@@ -45,6 +45,8 @@ class BatchApplierIT {
                 resolver: record
               - name: people
               - name: wide
+              - name: gone
+                resolver: {name: lww, update-delete: delete-wins}
             """;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -62,7 +64,8 @@ class BatchApplierIT {
             sql(dc, "CREATE TABLE items (id int8 PRIMARY KEY, name text, qty int4);"
                     + "CREATE TABLE notes (id int4 PRIMARY KEY, body text);"
                     + "CREATE TABLE people (id int4 PRIMARY KEY, email text UNIQUE, name text);"
-                    + "CREATE TABLE wide (id int4 PRIMARY KEY, v text" + extra + ")");
+                    + "CREATE TABLE wide (id int4 PRIMARY KEY, v text" + extra + ");"
+                    + "CREATE TABLE gone (id int4 PRIMARY KEY, v text NOT NULL)");
             String peer = dc.equals("a") ? "b" : "a";
             ConcordConfig config = TestConfigs.parse(TestConfigs.yaml(cluster, dc, List.of(peer), TABLES, null));
             configs.put(dc, config);
@@ -305,6 +308,80 @@ class BatchApplierIT {
                 + " AND primary_key->>'id' = '10'")).isEqualTo(query("a", "SELECT id FROM concord.conflicts"
                 + " WHERE table_name = 'public.notes' AND primary_key->>'id' = '10'"));
         assertConverged("notes", "id = 10");
+    }
+
+    @Test
+    void aLocalInsertCommittedBetweenTheLockAndTheWaitForCaptureIsLockedAndComparedSoTheWinningDeleteRemovesIt()
+            throws Exception {
+        List<BatchApplier.RemoteEvent> fromB = insertAndDeleteInB(70);
+        BatchApplier applier = appliers.get("a");
+        applier.afterLock = once(() -> sql("a", "INSERT INTO gone VALUES (70, 'local, after the lock')"));
+        BatchApplier.Outcome outcome;
+        try {
+            outcome = apply("a", fromB);
+        } finally {
+            applier.afterLock = () -> { };
+        }
+
+        assertThat(outcome.attempts()).as("the row appeared after the lock: round again, locking it").isGreaterThan(1);
+        assertThat(query("a", "SELECT count(*) FROM gone WHERE id = 70")).as("b's delete wins (delete-wins)")
+                .isEqualTo("0");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(query("a", "SELECT deleted FROM concord.row_versions"
+                + " WHERE table_name = 'public.gone' AND row_key = '[\"70\"]'")).as("recorded by capture")
+                .isEqualTo("t"));
+        deliver("a", "b", 1); // a's insert, concurrent with b's delete: b keeps the row deleted too
+        assertConverged("gone", "id = 70");
+    }
+
+    @Test
+    void aLocalInsertCommittedAfterTheWaitForCaptureOfAKeyTheBatchLeavesDeletedSendsTheBatchRoundAgain()
+            throws Exception {
+        List<BatchApplier.RemoteEvent> fromB = insertAndDeleteInB(71);
+        BatchApplier applier = appliers.get("a");
+        applier.afterCaptureWait = once(() -> sql("a", "INSERT INTO gone VALUES (71, 'local, after the wait')"));
+        BatchApplier.Outcome outcome;
+        try {
+            outcome = apply("a", fromB);
+        } finally {
+            applier.afterCaptureWait = () -> { };
+        }
+
+        assertThat(outcome.attempts()).as("the row was read again before the commit").isGreaterThan(1);
+        assertThat(query("a", "SELECT count(*) FROM gone WHERE id = 71")).isEqualTo("0");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(query("a", "SELECT deleted FROM concord.row_versions"
+                + " WHERE table_name = 'public.gone' AND row_key = '[\"71\"]'")).as("recorded by capture")
+                .isEqualTo("t"));
+        deliver("a", "b", 1); // a's insert, concurrent with b's delete: b keeps the row deleted too
+        assertConverged("gone", "id = 71");
+    }
+
+    /** Row {@code id} inserted and deleted in one transaction of b: a gets a tombstone for a key it never had. */
+    private static List<BatchApplier.RemoteEvent> insertAndDeleteInB(int id) throws Exception {
+        try (Connection b = cluster.postgres("b").connect(); Statement statement = b.createStatement()) {
+            b.setAutoCommit(false);
+            statement.execute("INSERT INTO gone VALUES (" + id + ", 'b')");
+            statement.execute("DELETE FROM gone WHERE id = " + id);
+            b.commit();
+        }
+        return feeds.get("b").next(2, WAIT);
+    }
+
+    /** A hook that does its work the first time only. */
+    private static Runnable once(SqlWork work) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                try {
+                    work.run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+    }
+
+    private interface SqlWork {
+        void run() throws Exception;
     }
 
     @Test
