@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.concord.replicator.cli.DcRuntime;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.testing.ClusterFixture;
+import io.concord.replicator.testing.DcSql;
 import io.concord.replicator.testing.ConcordProcess;
 import io.concord.replicator.testing.TestConfigs;
 import java.nio.file.Path;
@@ -246,15 +247,10 @@ class ApplyCrashIT {
     }
 
     private static void sql(String dc, String sql) throws Exception {
-        try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        new DcSql(cluster).sql(dc, sql);
     }
 
     private static String query(String dc, String sql) throws Exception {
-        try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return new DcSql(cluster).query(dc, sql);
     }
 }

@@ -12,6 +12,7 @@ import io.concord.event.codec.EventDecodingException;
 import io.concord.replicator.cli.DcRuntime;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.testing.ClusterFixture;
+import io.concord.replicator.testing.DcSql;
 import io.concord.replicator.testing.TestConfigs;
 import io.concord.replicator.testing.TopicRecords;
 import io.concord.replicator.types.PgTextCodec;

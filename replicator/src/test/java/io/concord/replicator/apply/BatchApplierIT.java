@@ -9,11 +9,11 @@ import io.concord.replicator.capture.CaptureService;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.install.Installer;
 import io.concord.replicator.testing.ClusterFixture;
+import io.concord.replicator.testing.DcSql;
 import io.concord.replicator.testing.TestConfigs;
 import io.concord.replicator.types.PgTextCodec;
 import io.concord.resolver.ResolverRegistry;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -478,16 +478,10 @@ class BatchApplierIT {
     }
 
     private static void sql(String dc, String sql) throws Exception {
-        try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        new DcSql(cluster).sql(dc, sql);
     }
 
     private static String query(String dc, String sql) throws Exception {
-        try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return new DcSql(cluster).query(dc, sql);
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.concord.replicator.cli.DcRuntime;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.testing.ClusterFixture;
+import io.concord.replicator.testing.DcSql;
 import io.concord.replicator.testing.TestConfigs;
 import java.sql.Connection;
 import java.sql.Statement;

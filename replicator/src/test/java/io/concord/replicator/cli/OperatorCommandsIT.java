@@ -10,11 +10,11 @@ import io.concord.event.codec.EventCodec;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.install.Installer;
 import io.concord.replicator.testing.ClusterFixture;
+import io.concord.replicator.testing.DcSql;
 import io.concord.replicator.testing.TestConfigs;
 import io.concord.replicator.testing.TopicRecords;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -255,15 +255,10 @@ class OperatorCommandsIT {
     }
 
     private static void sql(String dc, String sql) throws Exception {
-        try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        new DcSql(cluster).sql(dc, sql);
     }
 
     private static String query(String dc, String sql) throws Exception {
-        try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return new DcSql(cluster).query(dc, sql);
     }
 }

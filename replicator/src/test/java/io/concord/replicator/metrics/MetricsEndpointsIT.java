@@ -9,13 +9,13 @@ import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.embedded.LoopbackPorts;
 import io.concord.replicator.install.Installer;
 import io.concord.replicator.testing.ClusterFixture;
+import io.concord.replicator.testing.DcSql;
 import io.concord.replicator.testing.TestConfigs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
@@ -208,15 +208,10 @@ class MetricsEndpointsIT {
     }
 
     private static void sql(String dc, String sql) throws Exception {
-        try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        new DcSql(cluster).sql(dc, sql);
     }
 
     private static String query(String dc, String sql) throws Exception {
-        try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return new DcSql(cluster).query(dc, sql);
     }
 }

@@ -1,21 +1,20 @@
-package io.concord.replicator.apply;
+package io.concord.replicator.testing;
 
-import io.concord.replicator.testing.ClusterFixture;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
-/** Plain SQL against one DC of a {@link ClusterFixture}, for the apply ITs that compare DCs. */
-record DcSql(ClusterFixture cluster) {
+/** Plain SQL against one DC of a {@link ClusterFixture}, for the ITs that compare DCs. */
+public record DcSql(ClusterFixture cluster) {
 
-    void sql(String dc, String sql) throws Exception {
+    public void sql(String dc, String sql) throws Exception {
         try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
     /** The first column of the first row, or null when there is no row. */
-    String query(String dc, String sql) throws Exception {
+    public String query(String dc, String sql) throws Exception {
         try (Connection connection = cluster.postgres(dc).connect(); Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
@@ -23,7 +22,7 @@ record DcSql(ClusterFixture cluster) {
     }
 
     /** An md5 of the rows of {@code table} matching {@code where}, ordered by {@code id}: equal rows, equal sums. */
-    String checksum(String dc, String table, String where) throws Exception {
+    public String checksum(String dc, String table, String where) throws Exception {
         return query(dc, "SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM " + table + " t WHERE " + where);
     }
 }
