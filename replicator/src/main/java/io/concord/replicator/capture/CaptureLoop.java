@@ -26,6 +26,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,8 @@ final class CaptureLoop {
     private final Clock wallClock;
     private final Lsn alreadyCapturedUpTo;
     private final RowStateCache cache;
+    /** Every row state the batch in hand touches, gathered by {@link #prepare} and kept up to date. */
+    private final Map<RowKey, StoredRowState> batchStates = new HashMap<>();
     private final AppliedBatchMessage appliedMessages;
 
     private CaptureTransaction transaction;
@@ -145,11 +148,24 @@ final class CaptureLoop {
         flush(stream);
     }
 
-    /** Decodes the batch's changes once and loads the state of every row they touch in one query. */
+    /**
+     * Decodes the batch's changes once and gathers the state of every row they touch into
+     * {@link #batchStates}: from the cache, the rest in one query. The batch then reads states only from
+     * there, never from the cache, which may evict a row between this prefetch and its use (a row absent
+     * from both would be taken for a row never seen, and versioned from scratch). Rows written by Concord's
+     * own apply are not loaded: their states come with the apply message.
+     */
     private List<Object> prepare(List<WalEvent> batch) throws SQLException {
         List<Object> work = new ArrayList<>(batch.size());
+        batchStates.clear();
         Set<RowKey> missing = new HashSet<>();
+        boolean applied = false;
         for (WalEvent event : batch) {
+            if (event.message() instanceof Begin) {
+                applied = false;
+            } else if (event.message() instanceof Origin origin) {
+                applied = origin.name().startsWith(APPLY_ORIGIN_PREFIX);
+            }
             if (event.message() instanceof RowChange change) {
                 CapturedTable table = tables.get(change.relation().namespace(), change.relation().name());
                 if (table == null) {
@@ -158,7 +174,17 @@ final class CaptureLoop {
                     continue;
                 }
                 ChangeVersioner.Split split = ChangeVersioner.split(table, change);
-                split.keys().stream().filter(key -> !cache.contains(key)).forEach(missing::add);
+                if (!applied) {
+                    for (RowKey key : split.keys()) {
+                        if (!batchStates.containsKey(key)) {
+                            if (cache.contains(key)) {
+                                batchStates.put(key, cache.get(key));
+                            } else {
+                                missing.add(key);
+                            }
+                        }
+                    }
+                }
                 work.add(new PreparedChange(table, split));
             } else {
                 work.add(event.message());
@@ -166,10 +192,19 @@ final class CaptureLoop {
         }
         if (!missing.isEmpty()) {
             Map<RowKey, StoredRowState> loaded = rowStates.load(state, missing);
-            missing.forEach(key -> cache.put(key, loaded.get(key)));
+            for (RowKey key : missing) {
+                batchStates.put(key, loaded.get(key));
+                cache.put(key, loaded.get(key));
+            }
             state.commit();
         }
         return work;
+    }
+
+    /** A row's state as this batch has it now, and the cache too. */
+    private void remember(StoredRowState next) {
+        batchStates.put(next.key(), next);
+        cache.put(next.key(), next);
     }
 
     private record PreparedChange(CapturedTable table, ChangeVersioner.Split split) {
@@ -186,9 +221,9 @@ final class CaptureLoop {
                 return;
             }
             for (ChangeVersioner.Versioned versioned : versioner.version(transaction, prepared.table(),
-                    prepared.split(), cache::get)) {
+                    prepared.split(), batchStates::get)) {
                 if (versioned.state() != null) {
-                    cache.put(versioned.state().key(), versioned.state());
+                    remember(versioned.state());
                     dirty.add(versioned.state());
                 }
                 ChangeEvent previous = transaction.hold(versioned.event());
@@ -253,7 +288,7 @@ final class CaptureLoop {
             StoredRowState applied = new StoredRowState(key, state, transaction.begin().finalLsn(),
                     transaction.nextSeq(), row.getState().getColumnTypes());
             clock.observe(state.current().version().hlc());
-            cache.put(key, applied);
+            remember(applied);
             dirty.add(applied);
         }
         if (settings.forward()) {

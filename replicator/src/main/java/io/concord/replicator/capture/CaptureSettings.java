@@ -19,7 +19,7 @@ public record CaptureSettings(String slot, String publication, int maxBatchEvent
     public static CaptureSettings of(ConcordConfig config) {
         return new CaptureSettings(config.capture().slot(), config.capture().publication(),
                 config.capture().maxBatchEvents(), config.capture().heartbeatInterval().toMillis(), 2,
-                // A whole batch's rows must fit, or a row could be evicted between prefetch and use.
+                // Between batches only: a batch keeps the states it touches itself (CaptureLoop.prepare).
                 Math.max(20_000, 2 * config.capture().maxBatchEvents()), config.forwardsAppliedChanges());
     }
 }

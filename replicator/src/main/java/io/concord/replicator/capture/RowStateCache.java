@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The row states capture used last, so that hot rows are not read back from PostgreSQL for every
- * batch. Capture is the only writer of row states, so what is cached here is never stale. A row
+ * batch. It may evict any row at any time: a batch copies the states it needs out of it first. Capture is the only writer of row states, so what is cached here is never stale. A row
  * known not to exist is cached too (as null), which saves a lookup for every fresh insert key
  * that is changed again soon.
  */

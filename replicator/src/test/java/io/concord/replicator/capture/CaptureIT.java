@@ -163,6 +163,31 @@ class CaptureIT {
         }
     }
 
+    @Test
+    void aBatchTouchingMoreRowsThanTheCacheHoldsVersionsEveryRowFromItsStoredState() throws Exception {
+        // A cache of 3 rows: loading the rows a batch lacks must not make it forget those it found cached.
+        CaptureSettings tiny = CaptureSettings.of(config);
+        capture = new CaptureService(config, new CaptureSettings(tiny.slot(), tiny.publication(), tiny.maxBatchEvents(),
+                tiny.heartbeatMillis(), tiny.idlePollMillis(), 3, tiny.forward()));
+        thread = new Thread(capture, "capture-test");
+        thread.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> capture.isActive() || capture.failure() != null);
+        sql("INSERT INTO notes SELECT i, 'first', 0 FROM generate_series(1000, 1049) i");
+        try (ChangeTopicReader reader = reader()) {
+            reader.readUntil(e -> e.stream().filter(c -> key(c).startsWith("10")).count() >= 50, Duration.ofSeconds(30));
+        }
+        sql("UPDATE notes SET body = 'second' WHERE id BETWEEN 1000 AND 1049");
+
+        try (ChangeTopicReader reader = reader()) {
+            List<ChangeEvent> updates = reader.readUntil(e -> e.stream().filter(c -> key(c).startsWith("10")
+                    && c.getOp() == io.concord.event.Operation.UPDATE).count() >= 50, Duration.ofSeconds(30))
+                    .stream().filter(c -> key(c).startsWith("10") && c.getOp() == io.concord.event.Operation.UPDATE)
+                    .toList();
+            assertThat(updates).extracting(c -> c.getVersion().getVector())
+                    .as("every update follows its row's insert").containsOnly(Map.of("a", 2L));
+        }
+    }
+
     private static List<ChangeEvent> firstKeys(List<ChangeEvent> events) {
         return events.stream().filter(e -> Set.of("1", "2", "3").contains(key(e))).toList();
     }
