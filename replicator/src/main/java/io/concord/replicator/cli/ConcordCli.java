@@ -8,7 +8,8 @@ import picocli.CommandLine.IFactory;
 /** The {@code concord} command: the entry point of every subcommand. */
 @Command(name = "concord", mixinStandardHelpOptions = true, version = "concord 0.1.0",
         description = "Active-active replication for PostgreSQL through Kafka.",
-        subcommands = {RunCommand.class, InstallCommand.class, UninstallCommand.class, CheckCommand.class},
+        subcommands = {RunCommand.class, InstallCommand.class, UninstallCommand.class, CheckCommand.class,
+                io.concord.replicator.bench.BenchCommand.class},
         footer = {"", "Examples:", "  concord install --config concord.yaml", "  concord check --config concord.yaml"})
 public final class ConcordCli {
 
