@@ -61,12 +61,13 @@ final class BacklogLoader {
      * (the same sequence in every run: the seed is fixed), the end marker: {@code updates + 2} row changes.
      */
     static void updates(Db db, int updates, int rows) throws SQLException {
+        // The id is drawn before the UPDATE: random() in its WHERE would be drawn again for every row scanned.
         run(db, marker(START), """
-                DO $$ BEGIN
+                DO $$ DECLARE target bigint; BEGIN
                   PERFORM setseed(0.42);
                   FOR i IN 1..%d LOOP
-                    UPDATE items SET k = k + 1, v = md5(i::text), updated_at = clock_timestamp()
-                      WHERE id = 1 + floor(random() * %d)::bigint;
+                    target := 1 + floor(random() * %d)::bigint;
+                    UPDATE items SET k = k + 1, v = md5(i::text), updated_at = clock_timestamp() WHERE id = target;
                     COMMIT;
                   END LOOP;
                 END $$""".formatted(updates, rows), marker(END));

@@ -41,22 +41,37 @@ final class Benchmark {
         environment.put("kafka", kafkaVersion() + " (1 embedded broker)");
         List<ScenarioResult> results = new ArrayList<>();
         try (BenchCluster cluster = BenchCluster.start()) {
-            environment.put("postgresql", cluster.postgresVersion() + " (a and b embedded, fsync on)");
-            for (Scenario scenario : scenarios(cluster)) {
-                ScenarioResult result = new ScenarioResult(scenario.id(), scenario.title(), scenario.parameters());
-                results.add(result);
+            // Ctrl-C or SIGTERM mid-run: stop the servers and remove their data, as a normal end would.
+            Thread cleanup = new Thread(cluster::close, "bench-shutdown");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            try {
+                runAll(cluster, results);
+            } finally {
                 try {
-                    for (int repetition = 0; repetition < settings.repetitions(); repetition++) {
-                        scenario.run(repetition, result);
-                    }
-                } catch (Exception e) {
-                    result.failed(e);
-                    progress.log("%s FAILED: %s", scenario.id(), e);
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException shuttingDown) {
+                    // The hook is closing the servers already.
                 }
             }
         }
         environment.put("elapsed_seconds", Math.round((System.nanoTime() - started) / 1e9));
         return results;
+    }
+
+    private void runAll(BenchCluster cluster, List<ScenarioResult> results) throws Exception {
+        environment.put("postgresql", cluster.postgresVersion() + " (a and b embedded, fsync on)");
+        for (Scenario scenario : scenarios(cluster)) {
+            ScenarioResult result = new ScenarioResult(scenario.id(), scenario.title(), scenario.parameters());
+            results.add(result);
+            try {
+                for (int repetition = 0; repetition < settings.repetitions(); repetition++) {
+                    scenario.run(repetition, result);
+                }
+            } catch (Exception e) {
+                result.failed(e);
+                progress.log("%s FAILED: %s", scenario.id(), e);
+            }
+        }
     }
 
     Map<String, Object> environment() {

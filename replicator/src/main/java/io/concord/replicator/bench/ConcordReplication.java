@@ -7,8 +7,7 @@ import io.concord.replicator.install.Installer;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Concord between a database on {@code a} and one on {@code b}, run in this JVM as {@code concord run} runs it
@@ -18,7 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ConcordReplication implements Replication {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConcordReplication.class);
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     private final BenchCluster cluster;
@@ -29,7 +27,6 @@ final class ConcordReplication implements Replication {
     private final ConcordConfig targetConfig;
     private DcRuntime sourceRuntime;
     private DcRuntime targetRuntime;
-    private long capturedShort;
     private boolean closed;
 
     private ConcordReplication(BenchCluster cluster, String runId, Db source, Db target, String resolver)
@@ -76,25 +73,15 @@ final class ConcordReplication implements Replication {
 
     @Override
     public void awaitCaptured(long changes) throws Exception {
-        // Counted events are the normal end; the slot confirmed past everything written is the end when capture
-        // published fewer events than there were row changes (then the target's checksum tells what is missing).
-        String written = source.queryString("SELECT pg_current_wal_insert_lsn()::text");
-        String slot = sourceConfig.capture().slot();
-        Waits.until("capture of " + source + " to publish " + changes + " changes", WAIT,
-                () -> sourceRuntime.capture().metrics().published() >= changes || source.queryLong(
-                        "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?"
-                                + " AND confirmed_flush_lsn >= ?::pg_lsn", slot, written) > 0);
-        long published = sourceRuntime.capture().metrics().published();
-        if (published < changes) {
-            LOG.warn("capture of {} confirmed its slot past {} having published {} events for {} row changes",
-                    source, written, published, changes);
-            capturedShort = changes - published;
+        try {
+            Waits.until("capture of " + source + " to publish " + changes + " changes", WAIT,
+                    () -> sourceRuntime.capture().metrics().published() >= changes);
+        } catch (TimeoutException e) {
+            throw new TimeoutException(e.getMessage() + " (it published " + sourceRuntime.capture().metrics()
+                    .published() + "; " + source.queryString("SELECT 'slot at ' || confirmed_flush_lsn || ', WAL"
+                    + " flushed to ' || pg_current_wal_flush_lsn() FROM pg_replication_slots WHERE slot_name = ?",
+                    sourceConfig.capture().slot()) + ")");
         }
-    }
-
-    /** Row changes written on {@code a} that capture confirmed without publishing an event for them. */
-    long capturedShort() {
-        return capturedShort;
     }
 
     /** Conflicts settled by the appliers of both DCs so far. */
