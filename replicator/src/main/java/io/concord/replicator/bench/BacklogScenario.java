@@ -109,7 +109,7 @@ final class BacklogScenario implements Scenario {
             writeBacklog(source);
             String expected = source.itemsChecksum();
             pair.replication().awaitCaptured(rowsBeforePause() + backlogRows() + 2);
-            measure(pair.replication(), target, expected, result);
+            measure(pair.replication(), source, target, expected, result);
         }
     }
 
@@ -122,15 +122,18 @@ final class BacklogScenario implements Scenario {
         }
     }
 
-    private void measure(Replication replication, Db target, String expected, ScenarioResult result) throws Exception {
+    private void measure(Replication replication, Db source, Db target, String expected, ScenarioResult result)
+            throws Exception {
         MarkerProbe probe = new MarkerProbe(target);
         long resumed = System.nanoTime();
         replication.resumeApply();
         MarkerProbe.Seen seen = probe.awaitEnd(settings.applyTimeout());
         String actual = target.itemsChecksum();
         if (!actual.equals(expected)) {
-            throw new IllegalStateException(replication.system() + " left " + target + " different from the source"
-                    + " after the backlog: " + actual + " instead of " + expected);
+            String problem = replication.system() + " left " + target.name() + " different from its source after the"
+                    + " backlog: " + RowDiff.describe(source, target);
+            result.problem(problem);
+            progress.log("%s %s: %s", id(), replication.system(), problem);
         }
         double applySeconds = Math.max(seen.endNanos() - seen.startNanos(), MarkerProbe.POLL_MICROS * 1_000) / 1e9;
         result.add("apply rate", "rows/s", true, replication.system(), backlogRows() / applySeconds);

@@ -17,7 +17,7 @@ final class ScenarioResult {
     private final Map<String, Object> parameters;
     private final Map<String, Metric> metrics = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
-    private String error;
+    private final List<String> errors = new ArrayList<>();
 
     ScenarioResult(String id, String title, Map<String, Object> parameters) {
         this.id = id;
@@ -38,8 +38,14 @@ final class ScenarioResult {
         }
     }
 
+    /** The scenario stopped: its remaining repetitions did not run. */
     void failed(Throwable failure) {
-        error = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        errors.add(failure.getClass().getSimpleName() + ": " + failure.getMessage());
+    }
+
+    /** A run was measured but went wrong (a target not equal to its source): reported, and the scenario fails. */
+    void problem(String problem) {
+        errors.add(problem);
     }
 
     String id() {
@@ -62,8 +68,8 @@ final class ScenarioResult {
         return notes;
     }
 
-    /** Why the scenario stopped, or null when every repetition ran. */
+    /** What went wrong in the scenario, or null when every repetition ran and checked out. */
     String error() {
-        return error;
+        return errors.isEmpty() ? null : String.join("; ", errors);
     }
 }
