@@ -9,10 +9,10 @@ import picocli.CommandLine.IFactory;
 @Command(name = "concord", mixinStandardHelpOptions = true, version = "concord 0.1.0",
         description = "Active-active replication for PostgreSQL through Kafka.",
         subcommands = {DemoCommand.class, RunCommand.class, InstallCommand.class, UninstallCommand.class, CheckCommand.class,
-                StatusCommand.class, ConflictsCommand.class, DlqCommand.class},
+                StatusCommand.class, ConflictsCommand.class, DlqCommand.class, io.concord.replicator.bench.BenchCommand.class},
         footer = {"", "Examples:", "  concord demo", "  concord check --config concord.yaml",
                 "  concord run --config concord.yaml", "  concord status --config concord.yaml",
-                "  concord conflicts list --config concord.yaml"})
+                "  concord conflicts list --config concord.yaml", "  concord bench --quick"})
 public final class ConcordCli {
 
     public static void main(String[] args) {

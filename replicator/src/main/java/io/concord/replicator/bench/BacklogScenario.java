@@ -1,0 +1,145 @@
+package io.concord.replicator.bench;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Scenarios 1 to 3: a backlog written on {@code a} while apply is paused, then applied on {@code b}.
+ *
+ * <p>Each system runs alone on fresh databases (a shared source would make native decode Concord's own state
+ * writes): it replicates the marker row (and, for updates, the rows to update) live, pauses, the backlog is
+ * written between a start and an end marker, and apply resumes, timed until the end marker is visible on
+ * {@code b}. The target then must equal the source, row for row.
+ */
+final class BacklogScenario implements Scenario {
+
+    /** What the backlog is made of. */
+    enum Kind { SINGLE_ROW_INSERTS, BATCHED_INSERTS, UPDATES }
+
+    private final BenchCluster cluster;
+    private final BenchSettings settings;
+    private final Kind kind;
+    private final Progress progress;
+
+    BacklogScenario(BenchCluster cluster, BenchSettings settings, Kind kind, Progress progress) {
+        this.cluster = cluster;
+        this.settings = settings;
+        this.kind = kind;
+        this.progress = progress;
+    }
+
+    @Override
+    public String id() {
+        return switch (kind) {
+            case SINGLE_ROW_INSERTS -> "backlog-single";
+            case BATCHED_INSERTS -> "backlog-batch";
+            case UPDATES -> "backlog-updates";
+        };
+    }
+
+    @Override
+    public String title() {
+        return switch (kind) {
+            case SINGLE_ROW_INSERTS -> "1 backlog, %,d single-row INSERT tx".formatted(settings.singleRowTransactions());
+            case BATCHED_INSERTS -> "2 backlog, %,d tx of %,d rows".formatted(settings.batchTransactions(),
+                    settings.rowsPerBatchTransaction());
+            case UPDATES -> "3 backlog, %,d single-row UPDATE tx".formatted(settings.updates());
+        };
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        switch (kind) {
+            case SINGLE_ROW_INSERTS -> {
+                parameters.put("transactions", settings.singleRowTransactions());
+                parameters.put("rows_per_transaction", 1);
+            }
+            case BATCHED_INSERTS -> {
+                parameters.put("transactions", settings.batchTransactions());
+                parameters.put("rows_per_transaction", settings.rowsPerBatchTransaction());
+            }
+            case UPDATES -> {
+                parameters.put("transactions", settings.updates());
+                parameters.put("rows_per_transaction", 1);
+                parameters.put("existing_rows", settings.updatedRows());
+            }
+        }
+        return parameters;
+    }
+
+    /** Row changes in the backlog, markers excluded. */
+    private long backlogRows() {
+        return switch (kind) {
+            case SINGLE_ROW_INSERTS -> settings.singleRowTransactions();
+            case BATCHED_INSERTS -> (long) settings.batchTransactions() * settings.rowsPerBatchTransaction();
+            case UPDATES -> settings.updates();
+        };
+    }
+
+    /** Row changes written on {@code a} before the pause: the marker, and for updates the rows to update. */
+    private long rowsBeforePause() {
+        return 1 + (kind == Kind.UPDATES ? settings.updatedRows() : 0);
+    }
+
+    @Override
+    public void run(int repetition, ScenarioResult result) throws Exception {
+        for (String system : Scenario.order(repetition)) {
+            runOnce(system, result);
+        }
+        result.note("apply rate = backlog rows / (end marker visible on b - start marker visible on b), polled every "
+                + MarkerProbe.POLL_MICROS / 1000 + " ms; catch-up = resume to end marker visible, which for Concord"
+                + " includes starting b's runtime (Kafka Streams joining its group)");
+        result.note("Concord's backlog is captured and in Kafka before apply resumes (its capture never pauses);"
+                + " native's is decoded by its walsender after the subscription is enabled, inside the timed window");
+    }
+
+    private void runOnce(String system, ScenarioResult result) throws Exception {
+        try (ReplicatedPair pair = ReplicatedPair.start(cluster, system, "lww")) {
+            Db source = pair.source();
+            Db target = pair.target();
+            BacklogLoader.insertMarker(source);
+            if (kind == Kind.UPDATES) {
+                BacklogLoader.preload(source, settings.updatedRows());
+            }
+            Waits.until("the rows written before the pause to reach " + target, settings.applyTimeout(),
+                    () -> target.queryLong("SELECT count(*) FROM items") == rowsBeforePause());
+            pair.replication().pauseApply();
+            writeBacklog(source);
+            String expected = source.itemsChecksum();
+            pair.replication().awaitCaptured(rowsBeforePause() + backlogRows() + 2);
+            measure(pair.replication(), source, target, expected, result);
+        }
+    }
+
+    private void writeBacklog(Db source) throws Exception {
+        switch (kind) {
+            case SINGLE_ROW_INSERTS -> BacklogLoader.inserts(source, settings.singleRowTransactions(), 1);
+            case BATCHED_INSERTS -> BacklogLoader.inserts(source, settings.batchTransactions(),
+                    settings.rowsPerBatchTransaction());
+            case UPDATES -> BacklogLoader.updates(source, settings.updates(), settings.updatedRows());
+        }
+    }
+
+    private void measure(Replication replication, Db source, Db target, String expected, ScenarioResult result)
+            throws Exception {
+        MarkerProbe probe = new MarkerProbe(target);
+        long resumed = System.nanoTime();
+        replication.resumeApply();
+        MarkerProbe.Seen seen = probe.awaitEnd(settings.applyTimeout());
+        String actual = target.itemsChecksum();
+        if (!actual.equals(expected)) {
+            String problem = replication.system() + " left " + target.name() + " different from its source after the"
+                    + " backlog: " + RowDiff.describe(source, target);
+            result.problem(problem);
+            progress.log("%s %s: %s", id(), replication.system(), problem);
+        }
+        double applySeconds = Math.max(seen.endNanos() - seen.startNanos(), MarkerProbe.POLL_MICROS * 1_000) / 1e9;
+        result.add("apply rate", "rows/s", true, replication.system(), backlogRows() / applySeconds);
+        result.add("catch-up from resume", "s", false, replication.system(),
+                Duration.ofNanos(seen.endNanos() - resumed).toMillis() / 1000.0);
+        progress.log("%s %s: %,.0f rows/s, caught up in %.2f s", id(), replication.system(),
+                backlogRows() / applySeconds, (seen.endNanos() - resumed) / 1e9);
+    }
+}

@@ -1,0 +1,41 @@
+package io.concord.replicator.bench;
+
+import java.time.Duration;
+
+/**
+ * Sizes, rates and durations of every scenario: the defaults of issue 9, or {@code --quick} ones small enough
+ * for a test to run the whole bench in about a minute and a half (their numbers mean little).
+ */
+record BenchSettings(
+        int repetitions,
+        int singleRowTransactions,
+        int batchTransactions,
+        int rowsPerBatchTransaction,
+        int updates,
+        int updatedRows,
+        int lagRate,
+        Duration lagDuration,
+        int lagWriters,
+        int overheadClients,
+        Duration overheadDuration,
+        int hotRows,
+        Duration conflictDuration,
+        int conflictWritersPerDc,
+        Duration applyTimeout) {
+
+    static BenchSettings defaults() {
+        return new BenchSettings(3, 200_000, 200, 1_000, 100_000, 100_000, 2_000, Duration.ofSeconds(30), 4, 4,
+                Duration.ofSeconds(20), 1_000, Duration.ofSeconds(30), 2, Duration.ofMinutes(30));
+    }
+
+    static BenchSettings quick() {
+        return new BenchSettings(1, 5_000, 5, 1_000, 3_000, 3_000, 2_000, Duration.ofSeconds(3), 4, 4,
+                Duration.ofSeconds(3), 1_000, Duration.ofSeconds(3), 2, Duration.ofMinutes(5));
+    }
+
+    BenchSettings withRepetitions(int repetitions) {
+        return new BenchSettings(repetitions, singleRowTransactions, batchTransactions, rowsPerBatchTransaction,
+                updates, updatedRows, lagRate, lagDuration, lagWriters, overheadClients, overheadDuration, hotRows,
+                conflictDuration, conflictWritersPerDc, applyTimeout);
+    }
+}

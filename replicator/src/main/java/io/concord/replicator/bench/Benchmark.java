@@ -1,0 +1,104 @@
+package io.concord.replicator.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/** Starts the servers, runs the chosen scenarios repetition by repetition, and gathers what they measured. */
+final class Benchmark {
+
+    /** Scenario ids in the order they run. */
+    static final List<String> SCENARIOS = List.of("backlog-single", "backlog-batch", "backlog-updates", "steady-lag",
+            "write-overhead", "conflicts");
+
+    private final BenchSettings settings;
+    private final Set<String> only;
+    private final Progress progress;
+    private final Map<String, Object> environment = new LinkedHashMap<>();
+
+    Benchmark(BenchSettings settings, Set<String> only, Progress progress) {
+        this.settings = settings;
+        this.only = only;
+        this.progress = progress;
+    }
+
+    /** Runs every scenario (a failing one is reported and the next one runs); returns their results. */
+    List<ScenarioResult> run(boolean quick) throws Exception {
+        long started = System.nanoTime();
+        environment.put("started_at", Instant.now().toString());
+        environment.put("quick", quick);
+        environment.put("repetitions", settings.repetitions());
+        environment.put("cpus", Runtime.getRuntime().availableProcessors());
+        environment.put("load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        environment.put("java", Runtime.version().toString());
+        environment.put("kafka", kafkaVersion() + " (1 embedded broker)");
+        List<ScenarioResult> results = new ArrayList<>();
+        try (BenchCluster cluster = BenchCluster.start()) {
+            // Ctrl-C or SIGTERM mid-run: stop the servers and remove their data, as a normal end would.
+            Thread cleanup = new Thread(cluster::close, "bench-shutdown");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            try {
+                runAll(cluster, results);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException shuttingDown) {
+                    // The hook is closing the servers already.
+                }
+            }
+        }
+        environment.put("elapsed_seconds", Math.round((System.nanoTime() - started) / 1e9));
+        return results;
+    }
+
+    private void runAll(BenchCluster cluster, List<ScenarioResult> results) throws Exception {
+        environment.put("postgresql", cluster.postgresVersion() + " (a and b embedded, fsync on)");
+        for (Scenario scenario : scenarios(cluster)) {
+            ScenarioResult result = new ScenarioResult(scenario.id(), scenario.title(), scenario.parameters());
+            results.add(result);
+            try {
+                for (int repetition = 0; repetition < settings.repetitions(); repetition++) {
+                    scenario.run(repetition, result);
+                }
+            } catch (Exception e) {
+                result.failed(e);
+                progress.log("%s FAILED: %s", scenario.id(), e);
+            }
+        }
+    }
+
+    Map<String, Object> environment() {
+        return environment;
+    }
+
+    /** The version kafka-clients was built as (its public AppInfoParser moved to an internal package). */
+    private static String kafkaVersion() {
+        try (InputStream in = Benchmark.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private List<Scenario> scenarios(BenchCluster cluster) {
+        List<Scenario> all = List.of(
+                new BacklogScenario(cluster, settings, BacklogScenario.Kind.SINGLE_ROW_INSERTS, progress),
+                new BacklogScenario(cluster, settings, BacklogScenario.Kind.BATCHED_INSERTS, progress),
+                new BacklogScenario(cluster, settings, BacklogScenario.Kind.UPDATES, progress),
+                new SteadyLagScenario(cluster, settings, progress),
+                new WriteOverheadScenario(cluster, settings, progress),
+                new ConflictScenario(cluster, settings, progress));
+        return all.stream().filter(scenario -> only.isEmpty() || only.contains(scenario.id())).toList();
+    }
+}

@@ -1,0 +1,60 @@
+package io.concord.replicator.bench;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Clients that each run one statement in a loop, one transaction per statement (autocommit), as fast as the
+ * server answers, for a fixed time; like pgbench with a custom script.
+ */
+final class ClientLoad {
+
+    /** Sets the parameters of a client's {@code n}th statement. */
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement statement, int client, long n, SplittableRandom random) throws SQLException;
+    }
+
+    private ClientLoad() {
+    }
+
+    /** Runs one client per entry of {@code clients} (the database it writes to); returns the transactions committed. */
+    static long run(List<Db> clients, String sql, Binder binder, Duration duration) throws Exception {
+        long end = System.nanoTime() + duration.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(clients.size());
+        try {
+            List<Future<Long>> counts = new ArrayList<>();
+            for (int i = 0; i < clients.size(); i++) {
+                int client = i;
+                counts.add(pool.submit(() -> {
+                    SplittableRandom random = new SplittableRandom(client);
+                    long n = 0;
+                    try (Connection connection = clients.get(client).connect();
+                            PreparedStatement statement = connection.prepareStatement(sql)) {
+                        while (System.nanoTime() < end) {
+                            binder.bind(statement, client, n, random);
+                            statement.executeUpdate();
+                            n++;
+                        }
+                    }
+                    return n;
+                }));
+            }
+            long total = 0;
+            for (Future<Long> count : counts) {
+                total += count.get();
+            }
+            return total;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

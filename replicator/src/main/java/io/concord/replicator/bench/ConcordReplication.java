@@ -1,0 +1,162 @@
+package io.concord.replicator.bench;
+
+import io.concord.replicator.cli.DcRuntime;
+import io.concord.replicator.config.ConcordConfig;
+import io.concord.replicator.config.ConfigLoader;
+import io.concord.replicator.install.Installer;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Concord between a database on {@code a} and one on {@code b}, run in this JVM as {@code concord run} runs it
+ * ({@link DcRuntime}), from configs written as a user would write {@code concord.yaml}: default settings but
+ * the run's own topic prefix and slots, and the HTTP endpoint off. Pausing stops {@code b}'s runtime (its
+ * apply); {@code a}'s capture runs on, so a backlog waits in Kafka, as it would while {@code b} is down.
+ */
+final class ConcordReplication implements Replication {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    private final BenchCluster cluster;
+    private final String runId;
+    private final Db source;
+    private final Db target;
+    private final ConcordConfig sourceConfig;
+    private final ConcordConfig targetConfig;
+    private DcRuntime sourceRuntime;
+    private DcRuntime targetRuntime;
+    private boolean closed;
+
+    private ConcordReplication(BenchCluster cluster, String runId, Db source, Db target, String resolver)
+            throws Exception {
+        this.cluster = cluster;
+        this.runId = runId;
+        this.source = source;
+        this.target = target;
+        this.sourceConfig = config(BenchCluster.SOURCE, BenchCluster.TARGET, source, resolver);
+        this.targetConfig = config(BenchCluster.TARGET, BenchCluster.SOURCE, target, resolver);
+    }
+
+    /** Installs Concord in both databases and runs both DCs; returns once both capture and apply. */
+    static ConcordReplication start(BenchCluster cluster, String runId, Db source, Db target, String resolver)
+            throws Exception {
+        ConcordReplication replication = new ConcordReplication(cluster, runId, source, target, resolver);
+        try {
+            install(source, replication.sourceConfig);
+            install(target, replication.targetConfig);
+            replication.sourceRuntime = startRuntime(replication.sourceConfig);
+            replication.targetRuntime = startRuntime(replication.targetConfig);
+            return replication;
+        } catch (Exception | Error e) {
+            replication.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String system() {
+        return "concord";
+    }
+
+    @Override
+    public void pauseApply() {
+        targetRuntime.close();
+        targetRuntime = null;
+    }
+
+    @Override
+    public void resumeApply() throws Exception {
+        targetRuntime = DcRuntime.start(targetConfig);
+    }
+
+    @Override
+    public void awaitCaptured(long changes) throws Exception {
+        try {
+            Waits.until("capture of " + source + " to publish " + changes + " changes", WAIT,
+                    () -> sourceRuntime.capture().metrics().published() >= changes);
+        } catch (TimeoutException e) {
+            throw new TimeoutException(e.getMessage() + " (it published " + sourceRuntime.capture().metrics()
+                    .published() + "; " + source.queryString("SELECT 'slot at ' || confirmed_flush_lsn || ', WAL"
+                    + " flushed to ' || pg_current_wal_flush_lsn() FROM pg_replication_slots WHERE slot_name = ?",
+                    sourceConfig.capture().slot()) + ")");
+        }
+    }
+
+    /** Conflicts settled by the appliers of both DCs so far. */
+    long conflictsResolved() {
+        return (sourceRuntime == null ? 0 : sourceRuntime.apply().metrics().conflicts())
+                + (targetRuntime == null ? 0 : targetRuntime.apply().metrics().conflicts());
+    }
+
+    private ConcordConfig config(String dc, String peer, Db db, String resolver) throws Exception {
+        String yaml = """
+                dc: %s
+                postgres:
+                  url: %s
+                  user: %s
+                kafka:
+                  bootstrap-servers: %s
+                topics:
+                  prefix: %s
+                peers: [%s]
+                capture:
+                  slot: %s_%s
+                tables:
+                  - name: items
+                    resolver: %s
+                http:
+                  port: 0
+                """.formatted(dc, db.jdbcUrl(), db.server().user(), cluster.bootstrapServers(), runId, peer, runId,
+                dc, resolver);
+        return new ConfigLoader(Map.<String, String>of()::get).parse(yaml);
+    }
+
+    private static void install(Db db, ConcordConfig config) throws Exception {
+        try (Connection connection = db.connect()) {
+            new Installer(config).install(connection, true);
+        }
+    }
+
+    private static DcRuntime startRuntime(ConcordConfig config) throws Exception {
+        DcRuntime runtime = DcRuntime.start(config);
+        try {
+            Waits.until("DC " + config.dc() + " to capture and apply", WAIT,
+                    () -> runtime.capture().isActive() && runtime.apply().isRunning());
+            return runtime;
+        } catch (Exception e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (targetRuntime != null) {
+            targetRuntime.close();
+        }
+        if (sourceRuntime != null) {
+            sourceRuntime.close();
+        }
+        uninstall(source, sourceConfig);
+        uninstall(target, targetConfig);
+        cluster.deleteTopics(runId);
+    }
+
+    /** Drops the slot (once its walsender has let go of it), the publication, the origins, schema concord. */
+    private static void uninstall(Db db, ConcordConfig config) {
+        Cleanup.quietly("uninstall Concord from " + db, () -> {
+            Waits.until("slot " + config.capture().slot() + " to be released", WAIT, () -> db.queryLong(
+                    "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active",
+                    config.capture().slot()) == 0);
+            try (Connection connection = db.connect()) {
+                new Installer(config).uninstall(connection);
+            }
+        });
+    }
+}

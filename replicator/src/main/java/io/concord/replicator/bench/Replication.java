@@ -1,0 +1,28 @@
+package io.concord.replicator.bench;
+
+/**
+ * One replication system carrying {@code items} from a database on {@code a} to one on {@code b}, running from
+ * creation until {@link #close()}, with its apply side paused and resumed for the backlog scenarios.
+ */
+interface Replication extends AutoCloseable {
+
+    /** "concord" or "native", as the report names it. */
+    String system();
+
+    /** Stops applying on {@code b}; returns once nothing is applied any more. Changes on {@code a} are kept. */
+    void pauseApply() throws Exception;
+
+    /** Starts applying on {@code b} again, from where it paused. */
+    void resumeApply() throws Exception;
+
+    /**
+     * Waits until the first {@code changes} row changes written on {@code a} since replication started are
+     * ready to be applied: Concord has captured and published them to Kafka (its capture never pauses); native
+     * keeps them in its slot and decodes them only once resumed, so there is nothing to wait for.
+     */
+    void awaitCaptured(long changes) throws Exception;
+
+    /** Stops replicating and removes what it created (slots, subscription, Concord's schema and topics). */
+    @Override
+    void close();
+}

@@ -1,0 +1,83 @@
+package io.concord.replicator.bench;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.FutureTask;
+
+/**
+ * Scenario 4: a steady stream of single-row transactions on {@code a} at a fixed rate, replicated live; the lag
+ * of each row is the time it became visible on {@code b} ({@link LagProbe}) minus its commit timestamp on
+ * {@code a} ({@code track_commit_timestamp}, stamped just before the commit's WAL flush, so the lag includes
+ * that flush). Each system runs alone on fresh databases, Concord with its default settings.
+ */
+final class SteadyLagScenario implements Scenario {
+
+    private final BenchCluster cluster;
+    private final BenchSettings settings;
+    private final Progress progress;
+
+    SteadyLagScenario(BenchCluster cluster, BenchSettings settings, Progress progress) {
+        this.cluster = cluster;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    @Override
+    public String id() {
+        return "steady-lag";
+    }
+
+    @Override
+    public String title() {
+        return "4 steady lag, %,d single-row tx/s for %d s".formatted(settings.lagRate(),
+                settings.lagDuration().toSeconds());
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("transactions_per_second", settings.lagRate());
+        parameters.put("seconds", settings.lagDuration().toSeconds());
+        parameters.put("writer_connections", settings.lagWriters());
+        parameters.put("probe_period_ms", LagProbe.PERIOD_MICROS / 1000.0);
+        return parameters;
+    }
+
+    @Override
+    public void run(int repetition, ScenarioResult result) throws Exception {
+        for (String system : Scenario.order(repetition)) {
+            runOnce(system, result);
+        }
+        result.note("lag = time the row was first seen on b by a poller (every " + LagProbe.PERIOD_MICROS / 1000
+                + " ms, by primary key) minus pg_xact_commit_timestamp on a; late by less than one poll cycle"
+                + " (see probe cycle)");
+    }
+
+    private void runOnce(String system, ScenarioResult result) throws Exception {
+        try (ReplicatedPair pair = ReplicatedPair.start(cluster, system, "lww")) {
+            pair.awaitFlowing(settings.applyTimeout());
+            RateLimitedWriter writer = new RateLimitedWriter(pair.source(), settings.lagRate(), settings.lagDuration(),
+                    settings.lagWriters());
+            LagProbe probe = new LagProbe(pair.target(), (int) writer.rows());
+            FutureTask<Void> probing = new FutureTask<>(() -> {
+                probe.awaitAll(settings.lagDuration().plus(settings.applyTimeout()));
+                return null;
+            });
+            new Thread(probing, "bench-lag-probe").start();
+            RateLimitedWriter.Outcome written = writer.run();
+            probing.get();
+            double[] lags = probe.lagsMillis(pair.source());
+            Arrays.sort(lags);
+            double[] cycles = Samples.sorted(probe.cycleMillis());
+            result.add("lag p50", "ms", false, system, Samples.percentile(lags, 50));
+            result.add("lag p99", "ms", false, system, Samples.percentile(lags, 99));
+            result.add("lag max", "ms", false, system, lags[lags.length - 1]);
+            result.add("writer rate reached", "tx/s", true, system, written.achievedRate());
+            result.add("probe cycle p99", "ms", false, system, Samples.percentile(cycles, 99));
+            progress.log("%s %s: lag p50 %.1f ms, p99 %.1f ms, max %.1f ms (writer %,.0f tx/s, probe cycle p50 %.2f"
+                    + " ms)", id(), system, Samples.percentile(lags, 50), Samples.percentile(lags, 99),
+                    lags[lags.length - 1], written.achievedRate(), Samples.percentile(cycles, 50));
+        }
+    }
+}

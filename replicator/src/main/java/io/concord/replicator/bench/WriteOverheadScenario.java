@@ -1,0 +1,76 @@
+package io.concord.replicator.bench;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scenario 5: what replicating costs the application. pgbench-style single-row INSERT transactions on
+ * {@code a} from several clients at full speed, with nothing replicating, with native replication, and with
+ * Concord (capture on {@code a} and apply on {@code b}, as native has its walsender on {@code a} and its apply
+ * worker on {@code b}); each on fresh databases.
+ */
+final class WriteOverheadScenario implements Scenario {
+
+    private final BenchCluster cluster;
+    private final BenchSettings settings;
+    private final Progress progress;
+
+    WriteOverheadScenario(BenchCluster cluster, BenchSettings settings, Progress progress) {
+        this.cluster = cluster;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    @Override
+    public String id() {
+        return "write-overhead";
+    }
+
+    @Override
+    public String title() {
+        return "5 write overhead, %d clients x %d s of single-row INSERT tx".formatted(settings.overheadClients(),
+                settings.overheadDuration().toSeconds());
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("clients", settings.overheadClients());
+        parameters.put("seconds", settings.overheadDuration().toSeconds());
+        return parameters;
+    }
+
+    @Override
+    public void run(int repetition, ScenarioResult result) throws Exception {
+        Map<String, Double> tps = new LinkedHashMap<>();
+        tps.put("none", measure("none"));
+        for (String system : Scenario.order(repetition)) {
+            tps.put(system, measure(system));
+        }
+        tps.forEach((system, value) -> result.add("application TPS", "tx/s", true, system, value));
+        for (String system : List.of("concord", "native")) {
+            result.add("TPS lost to replication", "%", false, system, 100 * (1 - tps.get(system) / tps.get("none")));
+        }
+        progress.log("%s: TPS none %,.0f, concord %,.0f, native %,.0f", id(), tps.get("none"), tps.get("concord"),
+                tps.get("native"));
+        result.note("'none' runs the same clients on fresh databases with no publication, subscription or slot");
+    }
+
+    private double measure(String system) throws Exception {
+        try (ReplicatedPair pair = ReplicatedPair.start(cluster, system, "lww")) {
+            if (pair.replication() != null) {
+                pair.awaitFlowing(settings.applyTimeout());
+            }
+            int clients = settings.overheadClients();
+            long transactions = ClientLoad.run(Collections.nCopies(clients, pair.source()),
+                    "INSERT INTO items VALUES (?, 0, ?, now())", (statement, client, n, random) -> {
+                        long id = 1 + n * clients + client;
+                        statement.setLong(1, id);
+                        statement.setString(2, "row " + id);
+                    }, settings.overheadDuration());
+            return transactions / (double) settings.overheadDuration().toSeconds();
+        }
+    }
+}
