@@ -14,7 +14,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -235,7 +237,11 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
         long backoff = 100;
         for (int attempt = 1; ; attempt++) {
             try {
-                metrics.batch(applier.apply(partition.topic(), partition.partition(), batch));
+                BatchApplier.Outcome outcome = applier.apply(partition.topic(), partition.partition(), batch);
+                metrics.batch(outcome);
+                if (outcome.deadLetters() > 0) {
+                    publishDeadLetters(partition, batch);
+                }
                 return true;
             } catch (ApplyException e) {
                 if (!e.retryable()) {
@@ -266,6 +272,22 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
                 backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
             }
         }
+    }
+
+    /**
+     * Publishes the dead letters an applier recorded in its committed transaction (a row the database refused, an
+     * unknown table or column) to the dead-letter topic. After a crash between that commit and this, the records
+     * are not read again (the progress is past them): concord.dead_letters has the letters, the topic may not.
+     */
+    private void publishDeadLetters(TopicPartition partition, List<BatchApplier.RemoteEvent> batch)
+            throws InterruptedException {
+        long first = batch.get(0).offset();
+        long last = batch.get(batch.size() - 1).offset();
+        Set<Long> offsets = batch.stream().map(BatchApplier.RemoteEvent::offset).collect(Collectors.toSet());
+        List<DeadLetterStore.DeadLetter> letters = retrying("reading the dead letters of " + partition + " up to "
+                + last, () -> store.deadLetters(partition.topic(), partition.partition(), first, last));
+        // Undecodable records between the batch's events were set aside, and published, already.
+        deadLetters.publish(letters.stream().filter(letter -> offsets.contains(letter.offset())).toList());
     }
 
     private void setAside(TopicPartition partition, String peer, List<BatchApplier.RemoteEvent> batch,

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,33 @@ final class ApplyStore implements AutoCloseable {
                         progress.nextOffset(), progress.sourceLsn());
             }
             return null;
+        });
+    }
+
+    /**
+     * The dead letters recorded for the records {@code from..to} (inclusive) of {@code topic}:{@code partition},
+     * in offset order: those an applier set aside in its own transaction, to be published once it committed.
+     */
+    List<DeadLetterStore.DeadLetter> deadLetters(String topic, int partition, long from, long to) throws SQLException {
+        return run(db -> {
+            List<DeadLetterStore.DeadLetter> letters = new ArrayList<>();
+            try (PreparedStatement statement = db.prepareStatement("""
+                    SELECT error_class, reason, source_offset, table_name, record_key, payload
+                      FROM concord.dead_letters
+                     WHERE source_topic = ? AND source_partition = ? AND source_offset BETWEEN ? AND ?
+                     ORDER BY source_offset""")) {
+                statement.setString(1, topic);
+                statement.setInt(2, partition);
+                statement.setLong(3, from);
+                statement.setLong(4, to);
+                try (ResultSet row = statement.executeQuery()) {
+                    while (row.next()) {
+                        letters.add(new DeadLetterStore.DeadLetter(row.getString(1), row.getString(2), topic, partition,
+                                row.getLong(3), row.getString(4), row.getBytes(5), row.getBytes(6)));
+                    }
+                }
+            }
+            return letters;
         });
     }
 
