@@ -27,6 +27,8 @@ import org.postgresql.util.ServerErrorMessage;
  */
 final class RowFailures {
 
+    static final int MAX_ROW_CHARS = 1_000;
+
     private RowFailures() {
     }
 
@@ -57,7 +59,7 @@ final class RowFailures {
         Target target = failure.target;
         SQLException error = failure.sqlException();
         String incoming = target.state.current().isTombstone() ? "(delete)"
-                : ConflictWriter.row(target.state.current().row(), target.types);
+                : abbreviate(ConflictWriter.row(target.state.current().row(), target.types));
         StringBuilder reason = new StringBuilder();
         reason.append(condition(error.getSQLState())).append(" applying ").append(target.key).append(": ")
                 .append(error.getMessage()).append("; incoming row ").append(incoming);
@@ -65,7 +67,7 @@ final class RowFailures {
         if ("23505".equals(error.getSQLState())) {
             Optional<String> constraint = constraint(error);
             Optional<Holder> holder = constraint.flatMap(name -> holder(connection, target, name));
-            holder.ifPresent(local -> reason.append("; local row holding the value ").append(local.row()));
+            holder.ifPresent(local -> reason.append("; local row holding the value ").append(abbreviate(local.row())));
             if (holder.isPresent() && holder.get().key() != null && !target.state.current().isTombstone()) {
                 conflict = Optional.of(conflict(connection, target, constraint.get(), holder.get(), incoming));
             }
@@ -92,6 +94,15 @@ final class RowFailures {
                 incomingVersion, origin, local.row(), localVersion == null ? "{}" : ConflictWriter.version(localVersion),
                 localVersion == null ? "unknown" : localVersion.dc().value(),
                 target.table.reconciler().resolver().name());
+    }
+
+    /**
+     * A row's JSON cut to {@value #MAX_ROW_CHARS} characters: a reason names what is wrong, and a value of megabytes
+     * (the very thing a length limit refused) would flood the log and the dead-letter topic; the payload keeps it.
+     */
+    static String abbreviate(String row) {
+        return row.length() <= MAX_ROW_CHARS ? row
+                : row.substring(0, MAX_ROW_CHARS) + "... (" + row.length() + " characters in all)";
     }
 
     private static String condition(String sqlState) {

@@ -20,10 +20,13 @@ interface ClusterBackend {
         };
     }
 
-    /** Why this backend cannot run a cluster of {@code kafkaBrokers} brokers here, or empty if it can. */
-    Optional<String> unusableReason(int kafkaBrokers);
+    /**
+     * Why this backend cannot run a cluster of {@code kafkaBrokers} brokers here (that a test can kill with
+     * SIGKILL, if {@code killableBrokers}), or empty if it can.
+     */
+    Optional<String> unusableReason(int kafkaBrokers, boolean killableBrokers);
 
-    KafkaCluster startKafka(int brokers);
+    KafkaCluster startKafka(int brokers, boolean killableBrokers);
 
     PostgresServer startPostgres(String dc);
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * @RegisterExtension
- * static final ClusterFixture cluster = ClusterFixture.datacenters("a", "b");   // optional .kafkaBrokers(3)
+ * static final ClusterFixture cluster = ClusterFixture.datacenters("a", "b");   // optional .kafkaBrokers(3), .killableBrokers()
  * ...
  * cluster.kafka().bootstrapServers();
  * PostgresServer pg = cluster.postgres("a");
@@ -35,6 +35,7 @@ public final class ClusterFixture implements BeforeAllCallback, AfterAllCallback
 
     private final List<String> datacenters;
     private int kafkaBrokers = 1;
+    private boolean killableBrokers;
     private Class<?> owner;
     private ClusterBackend backend;
     private LocalDatacenters cluster;
@@ -70,6 +71,18 @@ public final class ClusterFixture implements BeforeAllCallback, AfterAllCallback
         return this;
     }
 
+    /**
+     * Runs each Kafka broker in a child JVM, so that a fault test can kill it with SIGKILL
+     * ({@link io.concord.replicator.embedded.EmbeddedKafkaCluster#killBroker}); slower to start. Embedded backend only.
+     */
+    public ClusterFixture killableBrokers() {
+        if (owner != null) {
+            throw new IllegalStateException("the cluster has started; set killableBrokers where the fixture is declared");
+        }
+        this.killableBrokers = true;
+        return this;
+    }
+
     /** The datacenter ids, in the order given. */
     public List<String> datacenters() {
         return datacenters;
@@ -91,12 +104,12 @@ public final class ClusterFixture implements BeforeAllCallback, AfterAllCallback
         }
         owner = context.getRequiredTestClass();
         backend = ClusterBackend.selected();
-        Optional<String> unusable = backend.unusableReason(kafkaBrokers);
+        Optional<String> unusable = backend.unusableReason(kafkaBrokers, killableBrokers);
         // Surefire counts a class aborted here as "Tests run: 0" without the reason, hence the log line.
         unusable.ifPresent(reason -> LOG.warn("{} skipped: {}", owner.getSimpleName(), reason));
         // Aborting here, before the class's own @BeforeAll methods, which often use the cluster.
         Assumptions.assumeTrue(unusable.isEmpty(), unusable::get);
-        cluster = LocalDatacenters.start(datacenters, () -> backend.startKafka(kafkaBrokers), backend::startPostgres);
+        cluster = LocalDatacenters.start(datacenters, () -> backend.startKafka(kafkaBrokers, killableBrokers), backend::startPostgres);
     }
 
     @Override

@@ -9,11 +9,15 @@ import org.testcontainers.DockerClientFactory;
 final class ContainerBackend implements ClusterBackend {
 
     @Override
-    public Optional<String> unusableReason(int kafkaBrokers) {
+    public Optional<String> unusableReason(int kafkaBrokers, boolean killableBrokers) {
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             return Optional.of("-D" + PROPERTY + "=docker (mvn -Pdocker) runs the cluster on Testcontainers, but no"
                     + " Docker engine is reachable (DOCKER_HOST, /var/run/docker.sock); build without -Pdocker to use"
                     + " the embedded servers");
+        }
+        if (killableBrokers) {
+            return Optional.of("the Testcontainers backend cannot kill a Kafka broker with SIGKILL; this class"
+                    + " runs on the embedded backend only");
         }
         if (kafkaBrokers != 1) {
             return Optional.of("the Testcontainers backend runs one Kafka broker; this class asks for " + kafkaBrokers
@@ -23,7 +27,7 @@ final class ContainerBackend implements ClusterBackend {
     }
 
     @Override
-    public KafkaCluster startKafka(int brokers) {
+    public KafkaCluster startKafka(int brokers, boolean killableBrokers) {
         return ContainerKafkaCluster.start();
     }
 

@@ -16,13 +16,14 @@ final class EmbeddedBackend implements ClusterBackend {
     private final List<Path> dataDirectories = new CopyOnWriteArrayList<>();
 
     @Override
-    public Optional<String> unusableReason(int kafkaBrokers) {
+    public Optional<String> unusableReason(int kafkaBrokers, boolean killableBrokers) {
         return Optional.empty(); // everything comes from the Maven repository
     }
 
     @Override
-    public KafkaCluster startKafka(int brokers) {
-        EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(brokers).start();
+    public KafkaCluster startKafka(int brokers, boolean killableBrokers) {
+        EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(brokers).childProcesses(killableBrokers)
+                .start();
         dataDirectories.add(kafka.dataDirectory());
         return kafka;
     }
