@@ -14,7 +14,7 @@ class LwwResolverConformanceTest extends ResolverConformance {
     }
 
     @Override
-    protected boolean associativeWithLwwDeletes() {
+    protected boolean associativeWithDeletes() {
         return true;
     }
 }
