@@ -178,6 +178,7 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
                 buffer.boundary(event);
             } else {
                 buffer.add(new BatchApplier.RemoteEvent(event, offset));
+                buffer.arrived(clock.millis());
             }
             if (buffer.whole() >= config.apply().batchSize()) {
                 flush(partition, buffer);
@@ -228,10 +229,18 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
         }
     }
 
+    /**
+     * The timer's flush: only buffers whose oldest event has waited {@code apply.max-batch-delay}. Flushing
+     * whatever is there each time the timer fires would, during a backlog, apply one transaction per batch: a
+     * batch takes longer than the timer's period, Streams then takes in one record per loop, and the timer is
+     * always due.
+     */
     private void flushAll() {
+        long now = clock.millis();
+        long delay = config.apply().maxBatchDelay().toMillis();
         try {
             for (Map.Entry<TopicPartition, TransactionBuffer> entry : buffers.entrySet()) {
-                if (entry.getValue().whole() > 0) {
+                if (entry.getValue().whole() > 0 && entry.getValue().waitedAtLeast(delay, now)) {
                     flush(entry.getKey(), entry.getValue());
                 }
             }

@@ -17,6 +17,8 @@ final class TransactionBuffer {
 
     private final List<BatchApplier.RemoteEvent> events = new ArrayList<>();
     private int whole;
+    /** When the oldest event still buffered arrived (clock millis), or -1 when none is. */
+    private long oldestArrival = -1;
     /** The next offset to take in; records below it were applied (or set aside) already. */
     long nextOffset = -1;
 
@@ -68,6 +70,19 @@ final class TransactionBuffer {
     void drop(int count) {
         events.subList(0, count).clear();
         whole -= count;
+        oldestArrival = -1; // what is left is an unfinished transaction: its next event sets it again
+    }
+
+    /** Notes that an event was just taken in, at {@code nowMillis}. */
+    void arrived(long nowMillis) {
+        if (oldestArrival < 0) {
+            oldestArrival = nowMillis;
+        }
+    }
+
+    /** Whether the oldest buffered event has waited at least {@code delayMillis}. */
+    boolean waitedAtLeast(long delayMillis, long nowMillis) {
+        return oldestArrival >= 0 && nowMillis - oldestArrival >= delayMillis;
     }
 
     /** Whole transactions cut apart, by the same rules as the buffer's. */
