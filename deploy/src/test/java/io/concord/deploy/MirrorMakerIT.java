@@ -19,6 +19,7 @@ import io.concord.replicator.embedded.PostgresServer;
 import io.concord.replicator.install.Installer;
 import io.concord.replicator.testing.ClusterFixture;
 import io.concord.replicator.testing.TestConfigs;
+import io.concord.replicator.testing.TopicRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
