@@ -240,8 +240,10 @@ class MirrorMakerIT {
         String before = state("a") + " | " + state("b");
         long appliedInA = runtimes.get("a").apply().metrics().applied();
         long appliedInB = runtimes.get("b").apply().metrics().applied();
-        long batchesInB = runtimes.get("b").apply().metrics().batches();
+        long skippedInB = runtimes.get("b").apply().metrics().skipped();
         long copied = TopicRecords.endOffset(clusterB.bootstrapServers(), "concord.changes.a");
+        long changeEvents = TopicRecords.readToEnd(clusterB.bootstrapServers(), "concord.changes.a", "read_committed")
+                .stream().filter(r -> decode(r.value()) instanceof ChangeEvent).count();
 
         // A crash that loses what MirrorMaker copied (its offsets, flushed once a minute, here gone with a fresh
         // offsets topic): it starts again from the beginning of every topic.
@@ -255,8 +257,11 @@ class MirrorMakerIT {
         sql("b", "INSERT INTO accounts (id, owner) VALUES (6001, 'after the restart')");
         awaitConverged("accounts", 453);
 
-        assertThat(runtimes.get("b").apply().metrics().batches()).as("the duplicates went through b's appliers")
-                .isGreaterThan(batchesInB + 1);
+        // How Streams cuts the copy into batches depends on timing; that every copied event reached b's appliers
+        // and was skipped as already seen does not.
+        assertThat(changeEvents).as("change events a had published before the crash").isGreaterThan(400);
+        assertThat(runtimes.get("b").apply().metrics().skipped()).as("the duplicates went through b's appliers")
+                .isGreaterThanOrEqualTo(skippedInB + changeEvents);
         assertThat(runtimes.get("b").apply().metrics().applied()).as("and changed nothing").isEqualTo(appliedInB + 1);
         assertThat(runtimes.get("a").apply().metrics().applied()).isEqualTo(appliedInA + 1);
         sql("a", "DELETE FROM accounts WHERE id = 6000");
