@@ -34,6 +34,7 @@ public final class ApplyMetrics {
     private final AtomicLong deadLetters = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final Map<String, Long> heartbeatMicros = new ConcurrentHashMap<>();
+    private final ApplyPhases phases = new ApplyPhases();
     private volatile Observer observer = NOBODY;
 
     /** Sets the one observer (replacing any earlier one). */
@@ -67,6 +68,11 @@ public final class ApplyMetrics {
     /** A heartbeat of {@code peer}, sent at {@code timeMicros} by the peer's clock; older ones are ignored. */
     void heartbeat(String peer, long timeMicros) {
         heartbeatMicros.merge(peer, timeMicros, Math::max);
+    }
+
+    /** Time the appliers spent in each step of their batches. */
+    public ApplyPhases phases() {
+        return phases;
     }
 
     /** Local transactions committed by the appliers. */

@@ -125,7 +125,8 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
     }
 
     private BatchApplier applier(String peer) {
-        return appliers.computeIfAbsent(peer, p -> new BatchApplier(config, p, tables, connections, CAPTURE_TIMEOUT));
+        return appliers.computeIfAbsent(peer, p -> new BatchApplier(config, p, tables, connections, CAPTURE_TIMEOUT,
+                metrics.phases()));
     }
 
     @Override

@@ -47,10 +47,28 @@ import org.slf4j.LoggerFactory;
  *       {@code ON CONFLICT DO NOTHING}, and if a local insert got there first the batch starts over, now
  *       finding and locking that row — a row whose version was not compared is never overwritten;</li>
  *   <li>record the conflicts asked for, and the dead letters;</li>
- *   <li>emit the settled states (and, where this DC forwards, the events) as a transactional
- *       {@code concord.apply} message: capture records them in WAL order, as the writer of row states;</li>
+ *   <li>store the settled states in {@code concord.row_versions} at the fence's position, and say so in a
+ *       transactional {@code concord.apply.states} message; where this DC forwards, emit the events as a
+ *       {@code concord.apply} message for capture to republish;</li>
  *   <li>advance {@code concord.apply_progress}; commit.</li>
  * </ol>
+ *
+ * <h2>Why apply stores the states it settles</h2>
+ * Capture used to record them, from a message in the apply transaction, as the only writer of row states.
+ * Every batch then waited (step 3) for the walsender to decode the previous batch row by row and for capture
+ * to store its states: the two took turns, and together cost more than the apply itself. Now capture's slot
+ * skips applied transactions altogether (pgoutput {@code origin = none}) and the states are written where
+ * they are decided. What made capture the single writer still holds:
+ * <ul>
+ *   <li>capture versions a local write from the state stored when it reaches that write in the WAL. A state
+ *       apply stored is visible by then exactly when the apply transaction precedes the write: for a row it
+ *       locked, a local write before the apply transaction committed before the lock and was recorded before
+ *       step 4 (the wait), and one after it sees the applied row. Capture's cache forgets every row whenever
+ *       an apply transaction committed since it last looked;</li>
+ *   <li>a state is only ever replaced by one at a later {@code (lsn, seq)}: the fence lies after every local
+ *       commit recorded before the wait and before every later one. A store that finds a later state (a local
+ *       write of a row this batch could not lock, recorded meanwhile) sends the batch round again.</li>
+ * </ul>
  * A row the database refuses (a secondary UNIQUE key held by another row, another constraint, a column
  * or table missing here) does not stop the pipeline: the batch is rolled back and tried again without
  * that row's events, which become dead letters with the reason, in the same transaction as the rest. A
@@ -124,6 +142,7 @@ public final class BatchApplier implements AutoCloseable {
     private final EventCodec codec = new EventCodec();
     private final AppliedBatchMessage message = new AppliedBatchMessage(codec);
     private final ApplyConnection connection;
+    private final ApplyPhases phases;
 
     /**
      * An applier of {@code peer}'s events.
@@ -132,10 +151,17 @@ public final class BatchApplier implements AutoCloseable {
      */
     public BatchApplier(ConcordConfig config, String peer, ApplyTables tables, ConnectionSource connections,
             Duration captureTimeout) {
+        this(config, peer, tables, connections, captureTimeout, new ApplyPhases());
+    }
+
+    /** An applier of {@code peer}'s events that adds the time of each step of its batches to {@code phases}. */
+    public BatchApplier(ConcordConfig config, String peer, ApplyTables tables, ConnectionSource connections,
+            Duration captureTimeout, ApplyPhases phases) {
+        this.phases = phases;
         this.config = config;
         this.peer = peer;
         this.tables = tables;
-        this.barrier = new CaptureBarrier(config.capture().slot(), captureTimeout);
+        this.barrier = new CaptureBarrier(config.capture().slot(), captureTimeout, connections);
         this.conflicts = new ConflictWriter(config.dc());
         this.connection = new ApplyConnection(peer, connections);
     }
@@ -166,6 +192,7 @@ public final class BatchApplier implements AutoCloseable {
                 Outcome outcome = work.run(db, oneByOne, attempt);
                 if (outcome != null) {
                     db.commit();
+                    work.stopwatch.done(ApplyPhases.Phase.COMMIT);
                     return outcome;
                 }
                 connection.rollback();
@@ -262,6 +289,7 @@ public final class BatchApplier implements AutoCloseable {
         private final Map<RowKey, Target> targets = new LinkedHashMap<>();
         private final List<Map.Entry<Integer, Target>> pending = new ArrayList<>();
         private final RemoteRows remoteRows = new RemoteRows();
+        private final ApplyPhases.Stopwatch stopwatch = phases.new Stopwatch();
 
         Attempt(String topic, int partition, List<RemoteEvent> events,
                 Map<Integer, DeadLetterStore.DeadLetter> deadLetters, Map<RowKey, UniqueViolation> uniqueViolations) {
@@ -283,6 +311,7 @@ public final class BatchApplier implements AutoCloseable {
                 origin.execute();
             }
             int skipped = prepare();
+            stopwatch.done(ApplyPhases.Phase.PREPARE);
             Lsn lockedAt = walInsertPosition(db);
             // Tables in name order, rows in key order: appliers of different peers queue up rather than deadlock.
             Map<ApplyTable, List<Target>> byTable = new TreeMap<>(Comparator.comparing(ApplyTable::qualifiedName));
@@ -291,8 +320,11 @@ public final class BatchApplier implements AutoCloseable {
                 userRows.lock(db, table.getKey(), table.getValue());
             }
             afterLock.run();
-            barrier.await(db, barrier.target(db));
+            stopwatch.done(ApplyPhases.Phase.LOCK);
+            Lsn fence = barrier.target(db);
+            barrier.await(db, fence);
             afterCaptureWait.run();
+            stopwatch.done(ApplyPhases.Phase.CAPTURE_WAIT);
             Map<RowKey, StoredRowState> stored = rowStates.load(db, targets.keySet());
             for (StoredRowState state : stored.values()) {
                 if (!targets.get(state.key()).locked && !state.lsn().isBefore(lockedAt)) {
@@ -304,6 +336,7 @@ public final class BatchApplier implements AutoCloseable {
                 target.state = state.state();
                 target.types.putAll(state.columnTypes());
             });
+            stopwatch.done(ApplyPhases.Phase.LOAD);
 
             List<Map.Entry<Conflict, Map<String, String>>> recorded = new ArrayList<>();
             List<ChangeEvent> forward = new ArrayList<>();
@@ -339,6 +372,7 @@ public final class BatchApplier implements AutoCloseable {
                         .ifPresent(c -> recorded.add(new AbstractMap.SimpleEntry<>(c, Map.copyOf(target.types))));
             }
 
+            stopwatch.done(ApplyPhases.Phase.RECONCILE);
             List<Target> written = targets.values().stream().filter(t -> t.rowChanged).toList();
             if (!userRows.write(db, written, oneByOne).isEmpty()) {
                 return null;
@@ -347,6 +381,7 @@ public final class BatchApplier implements AutoCloseable {
                     .filter(t -> t.stateChanged && !t.locked && t.state.current().isTombstone()).toList())) {
                 return null; // a row inserted here after the wait, whose version was never compared
             }
+            stopwatch.done(ApplyPhases.Phase.WRITE);
             conflicts.record(db, recorded);
             conflicts.recordUniqueViolations(db, uniqueViolations.values());
             uniqueViolations.values().forEach(v -> settled.merge(new ConflictKind(v.table(), "unique_violation"), 1,
@@ -354,8 +389,13 @@ public final class BatchApplier implements AutoCloseable {
             for (DeadLetterStore.DeadLetter letter : deadLetters.values()) {
                 deadLetterStore.record(db, letter);
             }
+            stopwatch.done(ApplyPhases.Phase.RECORD);
+            if (!saveStates(db, fence)) {
+                return null; // a local write of a row not locked here was recorded after the fence
+            }
             emit(db, forward);
             progress(db, lastEvent);
+            stopwatch.done(ApplyPhases.Phase.EMIT);
             return new Outcome(applied, skipped, recorded.size() + uniqueViolations.size(), written.size(),
                     deadLetters.size(), attempt, settled, List.copyOf(deadLetters.values()));
         }
@@ -399,19 +439,41 @@ public final class BatchApplier implements AutoCloseable {
         }
 
         /** Step 7: the states capture must record, and what it forwards. */
-        private void emit(Connection db, List<ChangeEvent> forward) throws SQLException {
-            List<AppliedRow> rows = new ArrayList<>();
+        /**
+         * Stores the settled states in this transaction, at the fence's position: it lies after every local
+         * commit capture had recorded when they were read (so a replayed capture state never overwrites
+         * them) and before any local commit that comes after this one (whose states capture writes later).
+         */
+        private boolean saveStates(Connection db, Lsn fence) throws SQLException {
+            List<StoredRowState> settledStates = new ArrayList<>();
+            int seq = 0;
             for (Target target : targets.values()) {
                 if (target.stateChanged) {
-                    rows.add(new AppliedRow(target.table.qualifiedName(), target.key.key(),
-                            RowStateCodec.toRecord(target.state, target.types)));
+                    settledStates.add(new StoredRowState(target.key, target.state, fence, seq++, target.types));
                 }
             }
-            List<ChangeEvent> forwarded = config.forwardsAppliedChanges() ? forward : List.of();
-            if (rows.isEmpty() && forwarded.isEmpty()) {
+            if (settledStates.isEmpty()) {
+                return true;
+            }
+            // Skipped only where capture stored a later state: a local write of a key this batch could not lock,
+            // recorded since the states were read. The decision missed it: roll back and decide again.
+            if (rowStates.save(db, settledStates) < settledStates.size()) {
+                return false;
+            }
+            try (PreparedStatement statement = db.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+                statement.setString(1, AppliedBatchMessage.STATES_PREFIX);
+                statement.setString(2, fence.toString());
+                statement.execute();
+            }
+            return true;
+        }
+
+        /** Hands capture the events to republish, where this DC forwards (star hub, ring). */
+        private void emit(Connection db, List<ChangeEvent> forward) throws SQLException {
+            if (!config.forwardsAppliedChanges() || forward.isEmpty()) {
                 return;
             }
-            byte[] bytes = message.encode(new AppliedBatch(peer, rows, forwarded));
+            byte[] bytes = message.encode(new AppliedBatch(peer, List.of(), forward));
             try (PreparedStatement statement = db.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
                 statement.setString(1, AppliedBatchMessage.PREFIX);
                 statement.setBytes(2, bytes);
@@ -428,6 +490,7 @@ public final class BatchApplier implements AutoCloseable {
     /** Releases the replication origin and closes the connection. */
     @Override
     public void close() {
+        barrier.close();
         connection.close();
     }
 }

@@ -22,7 +22,8 @@ import java.time.Duration;
  *       commit record inserted so far, asynchronous commits ({@code synchronous_commit = off}, visible
  *       before they are flushed) included, and flushing it makes the WAL up to it readable by the
  *       walsender even though this transaction's own lock records precede it. Capture ignores the message
- *       (only transactional {@code concord.apply} messages are its business).</li>
+ *       (only transactional {@code concord.apply} messages are its business). It is written on a connection
+ *       of its own, with no replication origin, as the slot skips whatever carries one.</li>
  *   <li>On PostgreSQL 16 it is {@code pg_current_wal_lsn()}, the WAL write position: every synchronously
  *       committed transaction has flushed its commit record before it became visible, so lies before it.
  *       An asynchronous commit may not yet; with {@code synchronous_commit = off} for application writes
@@ -42,28 +43,58 @@ import java.time.Duration;
  * Polling runs on the apply connection in READ COMMITTED: each poll, and the state load that follows, sees
  * capture's latest commit.
  */
-final class CaptureBarrier {
+final class CaptureBarrier implements AutoCloseable {
 
     private final String slot;
     private final Duration timeout;
+    private final BatchApplier.ConnectionSource connections;
     private Boolean flushableMessages;
+    private Connection fenceConnection;
 
-    CaptureBarrier(String slot, Duration timeout) {
+    CaptureBarrier(String slot, Duration timeout, BatchApplier.ConnectionSource connections) {
         this.slot = slot;
         this.timeout = timeout;
+        this.connections = connections;
     }
 
-    /** Reads the target position; call after the rows are locked. */
-    Lsn target(Connection connection) throws SQLException {
+    /**
+     * Reads the target position; call after the rows are locked. The fence is written by a connection of its
+     * own, with no replication origin: capture's slot skips whatever carries apply's origins (pgoutput
+     * {@code origin = none}), and would skip a fence written under one too.
+     */
+    Lsn target(Connection applyConnection) throws SQLException {
         if (flushableMessages == null) {
-            flushableMessages = connection.getMetaData().getDatabaseMajorVersion() >= 17;
+            flushableMessages = applyConnection.getMetaData().getDatabaseMajorVersion() >= 17;
         }
         String sql = flushableMessages
                 ? "SELECT pg_logical_emit_message(false, 'concord.apply.fence', '', true)::text"
                 : "SELECT pg_current_wal_lsn()::text";
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return Lsn.parse(row.getString(1));
+        try {
+            if (fenceConnection == null) {
+                fenceConnection = connections.open();
+                fenceConnection.setAutoCommit(true);
+            }
+            try (Statement statement = fenceConnection.createStatement();
+                 ResultSet row = statement.executeQuery(sql)) {
+                row.next();
+                return Lsn.parse(row.getString(1));
+            }
+        } catch (SQLException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Closes the fence's connection (opened again when needed). */
+    @Override
+    public void close() {
+        if (fenceConnection != null) {
+            try {
+                fenceConnection.close();
+            } catch (SQLException e) {
+                // closing a connection that failed: nothing left to release
+            }
+            fenceConnection = null;
         }
     }
 

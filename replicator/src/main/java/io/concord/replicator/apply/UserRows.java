@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
  */
 final class UserRows {
 
+    /** Rows per bulk insert, to bound its parameter arrays. */
+    private static final int ROWS_PER_WRITE = 5_000;
+
     /** Keys per locking statement, to bound its parameter arrays. */
     private static final int KEYS_PER_LOCK = 5_000;
 
@@ -106,6 +109,10 @@ final class UserRows {
         }
         List<Target> raced = new ArrayList<>();
         for (Map.Entry<String, List<Target>> group : byStatement.entrySet()) {
+            if (!oneByOne && !group.getValue().get(0).state.current().isTombstone()) {
+                raced.addAll(writeAtOnce(connection, group.getValue()));
+                continue;
+            }
             try (PreparedStatement statement = connection.prepareStatement(group.getKey())) {
                 for (Target target : group.getValue()) {
                     bind(statement, target);
@@ -135,6 +142,88 @@ final class UserRows {
             }
         }
         return raced;
+    }
+
+    /**
+     * Inserts or upserts rows of one table and one set of columns in one statement, whatever their number:
+     * each column's values go as one text array that the server unnests and casts to the column's type (the
+     * text forms are PostgreSQL's own, {@link PgTextCodec#encode}), rows up to {@value #ROWS_PER_WRITE} per
+     * statement. A statement per row costs the server a parse, bind and execute each; this, one.
+     *
+     * @return the targets of a statement that inserted fewer rows than it was given: a row not locked here
+     *     was inserted since it was looked for (which one does not matter: the batch starts over)
+     */
+    private static List<Target> writeAtOnce(Connection connection, List<Target> group) throws SQLException {
+        List<Target> raced = new ArrayList<>();
+        for (int from = 0; from < group.size(); from += ROWS_PER_WRITE) {
+            List<Target> chunk = group.subList(from, Math.min(group.size(), from + ROWS_PER_WRITE));
+            Target first = chunk.get(0);
+            List<String> columns = new ArrayList<>(first.state.current().row().columns());
+            String[][] values = new String[columns.size()][chunk.size()];
+            for (int row = 0; row < chunk.size(); row++) {
+                Target target = chunk.get(row);
+                List<Column> bound = RowImages.toColumns(target.state.current().row(), target.types);
+                for (int column = 0; column < bound.size(); column++) {
+                    values[column][row] = PgTextCodec.encode(bound.get(column).getValue());
+                }
+            }
+            String sql = bulkSql(first, columns);
+            // DO NOTHING inserts only the rows not there; of those, only an unlocked one may be found there (a key-
+            // only table's locked row is left as it is: nothing to update).
+            long expected = sql.endsWith("DO NOTHING") ? chunk.stream().filter(t -> !t.locked).count() : chunk.size();
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                List<Array> arrays = new ArrayList<>(columns.size());
+                try {
+                    for (int column = 0; column < columns.size(); column++) {
+                        Array array = connection.createArrayOf("text", values[column]);
+                        arrays.add(array);
+                        statement.setArray(column + 1, array);
+                    }
+                    int count = statement.executeUpdate();
+                    if (count < expected) {
+                        raced.addAll(chunk);
+                    }
+                } finally {
+                    for (Array array : arrays) {
+                        array.free();
+                    }
+                }
+            }
+        }
+        return raced;
+    }
+
+    /**
+     * {@code INSERT ... SELECT} from unnested text arrays, one per column, each cast to its column's type;
+     * then as {@link #sql}: {@code DO UPDATE} for locked rows, {@code DO NOTHING} for the others.
+     */
+    private static String bulkSql(Target target, List<String> columns) {
+        ApplyTable table = target.table;
+        List<String> keys = table.keyColumns();
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table.quotedName()).append(" (")
+                .append(columns.stream().map(ApplyTable::quote).collect(Collectors.joining(", ")))
+                .append(") SELECT ");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("u.c").append(i).append("::")
+                    .append(table.castTypes().get(columns.get(i)));
+        }
+        sql.append(" FROM unnest(");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("?::text[]");
+        }
+        sql.append(") AS u(");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append('c').append(i);
+        }
+        sql.append(") ON CONFLICT (").append(keys.stream().map(ApplyTable::quote).collect(Collectors.joining(", ")))
+                .append(") DO ");
+        List<String> updated = columns.stream().filter(c -> !keys.contains(c)).toList();
+        if (!target.locked || updated.isEmpty()) {
+            return sql.append("NOTHING").toString();
+        }
+        return sql.append("UPDATE SET ").append(updated.stream()
+                .map(c -> ApplyTable.quote(c) + " = EXCLUDED." + ApplyTable.quote(c))
+                .collect(Collectors.joining(", "))).toString();
     }
 
     /** Whether any of these targets, none of them locked, has a row now (one committed since it was looked for). */

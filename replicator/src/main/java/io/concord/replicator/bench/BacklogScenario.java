@@ -141,5 +141,8 @@ final class BacklogScenario implements Scenario {
                 Duration.ofNanos(seen.endNanos() - resumed).toMillis() / 1000.0);
         progress.log("%s %s: %,.0f rows/s, caught up in %.2f s", id(), replication.system(),
                 backlogRows() / applySeconds, (seen.endNanos() - resumed) / 1e9);
+        if (replication instanceof ConcordReplication concord) {
+            progress.log("%s concord: apply's time by step: %s", id(), concord.applyPhases());
+        }
     }
 }

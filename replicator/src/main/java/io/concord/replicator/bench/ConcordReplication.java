@@ -84,6 +84,18 @@ final class ConcordReplication implements Replication {
         }
     }
 
+    /** Where b's appliers spent their time so far: each step of a batch in seconds, e.g. "lock 0.4 s, ...". */
+    String applyPhases() {
+        if (targetRuntime == null) {
+            return "not running";
+        }
+        StringBuilder line = new StringBuilder();
+        targetRuntime.apply().metrics().phases().snapshot().forEach((phase, nanos) -> line
+                .append(line.isEmpty() ? "" : ", ").append(phase.name().toLowerCase(java.util.Locale.ROOT))
+                .append(' ').append(String.format("%.2f s", nanos / 1e9)));
+        return line.toString();
+    }
+
     /** Conflicts settled by the appliers of both DCs so far. */
     long conflictsResolved() {
         return (sourceRuntime == null ? 0 : sourceRuntime.apply().metrics().conflicts())

@@ -26,6 +26,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,6 +55,9 @@ import org.slf4j.LoggerFactory;
 final class CaptureLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureLoop.class);
+    /** How long capture waits for the states of a committed apply transaction to become visible. */
+    private static final java.time.Duration APPLIED_STATES_WAIT = java.time.Duration.ofSeconds(30);
+
     /** Changes from Concord's own apply carry a replication origin with this prefix. */
     static final String APPLY_ORIGIN_PREFIX = "concord_";
 
@@ -74,6 +78,12 @@ final class CaptureLoop {
     private final RowStateCache cache;
     /** Every row state the batch in hand touches, gathered by {@link #prepare} and kept up to date. */
     private final Map<RowKey, StoredRowState> batchStates = new HashMap<>();
+    /** Rows apply wrote in a transaction of this batch, with the position it stored their states at. */
+    private final Map<RowKey, Lsn> storedByApply = new HashMap<>();
+    /** What {@link #forgetIfApplied} last read of apply's progress rows. */
+    private long appliedMark = -1;
+    /** Rows this batch has versioned a local write of. */
+    private final Set<RowKey> versionedInBatch = new HashSet<>();
     private final AppliedBatchMessage appliedMessages;
 
     private CaptureTransaction transaction;
@@ -152,19 +162,33 @@ final class CaptureLoop {
      * Decodes the batch's changes once and gathers the state of every row they touch into
      * {@link #batchStates}: from the cache, the rest in one query. The batch then reads states only from
      * there, never from the cache, which may evict a row between this prefetch and its use (a row absent
-     * from both would be taken for a row never seen, and versioned from scratch). Rows written by Concord's
-     * own apply are not loaded: their states come with the apply message.
+     * from both would be taken for a row never seen, and versioned from scratch).
+     *
+     * <p>Rows written by Concord's own apply are not versioned here: apply stored their states in its own
+     * transaction, which has committed since capture is reading it. Such a row is forgotten by the cache, so
+     * a local write of it later in the WAL is versioned from the state apply stored. A local write of it
+     * earlier in the same batch cannot be (apply waited, with the row locked, until capture had recorded
+     * every local write before it); if one were, {@link #handle} reads the row again after the applied change.
      */
     private List<Object> prepare(List<WalEvent> batch) throws SQLException {
         List<Object> work = new ArrayList<>(batch.size());
         batchStates.clear();
+        versionedInBatch.clear();
+        storedByApply.clear();
+        forgetIfApplied();
         Set<RowKey> missing = new HashSet<>();
+        List<RowKey> appliedInTransaction = new ArrayList<>();
         boolean applied = false;
         for (WalEvent event : batch) {
             if (event.message() instanceof Begin) {
                 applied = false;
+                appliedInTransaction.clear();
             } else if (event.message() instanceof Origin origin) {
                 applied = origin.name().startsWith(APPLY_ORIGIN_PREFIX);
+            } else if (event.message() instanceof LogicalMessage message
+                    && AppliedBatchMessage.statesStoredAt(message) != null) {
+                Lsn storedAt = AppliedBatchMessage.statesStoredAt(message);
+                appliedInTransaction.forEach(key -> storedByApply.merge(key, storedAt, Lsn::max));
             }
             if (event.message() instanceof RowChange change) {
                 CapturedTable table = tables.get(change.relation().namespace(), change.relation().name());
@@ -174,14 +198,15 @@ final class CaptureLoop {
                     continue;
                 }
                 ChangeVersioner.Split split = ChangeVersioner.split(table, change);
-                if (!applied) {
-                    for (RowKey key : split.keys()) {
-                        if (!batchStates.containsKey(key)) {
-                            if (cache.contains(key)) {
-                                batchStates.put(key, cache.get(key));
-                            } else {
-                                missing.add(key);
-                            }
+                for (RowKey key : split.keys()) {
+                    if (applied) {
+                        cache.forget(key);
+                        appliedInTransaction.add(key);
+                    } else if (!batchStates.containsKey(key)) {
+                        if (cache.contains(key)) {
+                            batchStates.put(key, cache.get(key));
+                        } else {
+                            missing.add(key);
                         }
                     }
                 }
@@ -191,14 +216,87 @@ final class CaptureLoop {
             }
         }
         if (!missing.isEmpty()) {
-            Map<RowKey, StoredRowState> loaded = rowStates.load(state, missing);
+            Map<RowKey, StoredRowState> loaded = loadVisible(missing);
             for (RowKey key : missing) {
                 batchStates.put(key, loaded.get(key));
                 cache.put(key, loaded.get(key));
             }
-            state.commit();
         }
         return work;
+    }
+
+    /**
+     * Empties the cache if an apply transaction committed since the last look: it may have stored a state of
+     * a cached row. The slot skips applied transactions (unless this DC forwards), so capture cannot tell which
+     * rows they wrote; every one of them advanced {@code concord.apply_progress}, whose row versions (xmin)
+     * change with each. Read after the batch was received: an apply transaction that precedes one of its
+     * local commits in the WAL has committed by now.
+     */
+    private void forgetIfApplied() throws SQLException {
+        try (java.sql.Statement statement = state.createStatement();
+             java.sql.ResultSet row = statement.executeQuery(
+                     "SELECT coalesce(sum(xmin::text::bigint), 0) FROM concord.apply_progress")) {
+            row.next();
+            long applied = row.getLong(1);
+            if (applied != appliedMark) {
+                cache.clear();
+                appliedMark = applied;
+            }
+        }
+        state.commit();
+    }
+
+    /**
+     * The stored states of these rows, once those apply stored in a transaction of this batch are visible:
+     * the walsender may send a commit a moment before the committing session's writes become visible to
+     * other sessions, and a local write versioned from the state before apply's would drop what apply decided.
+     */
+    private Map<RowKey, StoredRowState> loadVisible(Collection<RowKey> keys) throws SQLException {
+        long deadline = System.nanoTime() + APPLIED_STATES_WAIT.toNanos();
+        while (true) {
+            Map<RowKey, StoredRowState> loaded = rowStates.load(state, keys);
+            state.commit();
+            RowKey behind = keys.stream().filter(key -> storedByApply.containsKey(key) && (loaded.get(key) == null
+                    || loaded.get(key).lsn().isBefore(storedByApply.get(key)))).findFirst().orElse(null);
+            if (behind == null) {
+                return loaded;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the state apply stored for " + behind + " at "
+                        + storedByApply.get(behind) + " is not visible after " + APPLIED_STATES_WAIT.toMillis()
+                        + " ms (found " + (loaded.get(behind) == null ? "none" : "one at " + loaded.get(behind).lsn())
+                        + ")");
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for apply's states to be visible", e);
+            }
+        }
+    }
+
+    /**
+     * An applied change of rows: a row this batch versioned a local write of before it is read again, to
+     * version later local writes from the state apply stored. Apply's wait for capture rules that order out
+     * for the rows it locks; should it happen, the state read is still the newest, never an older one.
+     */
+    private void appliedAfterLocalWrite(Collection<RowKey> keys) {
+        List<RowKey> stale = keys.stream().filter(versionedInBatch::contains).toList();
+        if (stale.isEmpty()) {
+            return;
+        }
+        try {
+            Map<RowKey, StoredRowState> loaded = loadVisible(stale);
+            for (RowKey key : stale) {
+                LOG.warn("{} was written here and then by apply within one capture batch; its state is read again",
+                        key);
+                batchStates.put(key, loaded.get(key));
+                cache.put(key, loaded.get(key));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the states of " + stale + " again: " + e.getMessage(), e);
+        }
     }
 
     /** A row's state as this batch has it now, and the cache too. */
@@ -216,8 +314,11 @@ final class CaptureLoop {
         } else if (item instanceof Origin origin) {
             transaction.origin(origin.name());
         } else if (item instanceof PreparedChange prepared) {
-            if (transaction.alreadyCaptured() || appliedByConcord()) {
-                // Applied changes reach the row states through the apply side's message, not as local writes.
+            if (appliedByConcord()) {
+                appliedAfterLocalWrite(prepared.split().keys());
+                return; // apply stored the states of the rows it wrote
+            }
+            if (transaction.alreadyCaptured()) {
                 return;
             }
             for (ChangeVersioner.Versioned versioned : versioner.version(transaction, prepared.table(),
@@ -225,6 +326,7 @@ final class CaptureLoop {
                 if (versioned.state() != null) {
                     remember(versioned.state());
                     dirty.add(versioned.state());
+                    versionedInBatch.add(versioned.state().key());
                 }
                 ChangeEvent previous = transaction.hold(versioned.event());
                 if (previous != null) {

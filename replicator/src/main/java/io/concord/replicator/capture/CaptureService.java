@@ -123,13 +123,26 @@ public final class CaptureService implements Runnable {
         TypeRegistry types = new TypeRegistry(new JdbcTypeCatalog(this::connect));
         try {
             return PgOutputStream.open(config.postgres().url(), config.postgres().user(), config.postgres().password(),
-                    WalStreamOptions.of(settings.slot(), settings.publication()), Lsn.INVALID, types);
+                    streamOptions(state), Lsn.INVALID, types);
         } catch (SQLException e) {
             if ("55006".equals(e.getSQLState())) {
                 throw new SlotBusyException(e);
             }
             throw e;
         }
+    }
+
+    /**
+     * pgoutput's options. Unless this DC forwards what it applies (star hub, ring), the slot skips every
+     * transaction that carries a replication origin (PostgreSQL 16+): apply's batches are no business of
+     * capture (apply stores their states itself), and the walsender decoding each applied row only to have
+     * capture drop it cost as much as applying it, on the path every batch waits on (CaptureBarrier).
+     */
+    private WalStreamOptions streamOptions(Connection state) throws SQLException {
+        boolean skipApplied = !settings.forward() && state.getMetaData().getDatabaseMajorVersion() >= 16;
+        WalStreamOptions defaults = WalStreamOptions.of(settings.slot(), settings.publication());
+        return new WalStreamOptions(defaults.slotName(), defaults.publications(), defaults.protocolVersion(),
+                defaults.messages(), skipApplied ? "none" : null, defaults.statusInterval());
     }
 
     private Connection connect() throws SQLException {

@@ -59,6 +59,11 @@ public record Lsn(long value) implements Comparable<Lsn> {
         return compareTo(other) > 0;
     }
 
+    /** The later of two positions. */
+    public static Lsn max(Lsn a, Lsn b) {
+        return a.isBefore(b) ? b : a;
+    }
+
     @Override
     public String toString() {
         return Long.toHexString(value >>> 32).toUpperCase() + '/' + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase();

@@ -7,9 +7,11 @@ import java.util.Map;
 
 /**
  * The row states capture used last, so that hot rows are not read back from PostgreSQL for every
- * batch. It may evict any row at any time: a batch copies the states it needs out of it first. Capture is the only writer of row states, so what is cached here is never stale. A row
- * known not to exist is cached too (as null), which saves a lookup for every fresh insert key
- * that is changed again soon.
+ * batch. It may evict any row at any time: a batch copies the states it needs out of it first. Capture
+ * writes the states of local writes, apply those of the rows it settles: capture forgets everything once
+ * an apply transaction has committed since it last looked ({@code CaptureLoop}), and a row when it meets an
+ * applied change of it in the WAL, so what is cached here is never stale at the position capture has reached. A row known not to exist is cached too (as null), which saves a lookup for every fresh
+ * insert key that is changed again soon.
  */
 final class RowStateCache {
 
@@ -34,5 +36,13 @@ final class RowStateCache {
 
     void put(RowKey key, StoredRowState state) {
         entries.put(key, state);
+    }
+
+    void forget(RowKey key) {
+        entries.remove(key);
+    }
+
+    void clear() {
+        entries.clear();
     }
 }

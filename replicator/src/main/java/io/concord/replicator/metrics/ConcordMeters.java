@@ -1,6 +1,7 @@
 package io.concord.replicator.metrics;
 
 import io.concord.replicator.apply.ApplyMetrics;
+import io.concord.replicator.apply.ApplyPhases;
 import io.concord.replicator.capture.CaptureMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -15,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Locale;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -88,6 +90,12 @@ public final class ConcordMeters implements AutoCloseable {
                 .description("Local transactions committed by apply").register(registry);
         FunctionCounter.builder("concord.apply.retries", apply, ApplyMetrics::retries)
                 .description("Batches tried again after a retryable failure").register(registry);
+        for (ApplyPhases.Phase phase : ApplyPhases.Phase.values()) {
+            FunctionCounter.builder("concord.apply.phase.seconds", apply.phases(), p -> p.nanos(phase) / 1e9)
+                    .tag("phase", phase.name().toLowerCase(Locale.ROOT))
+                    .description("Time the appliers spent in this step of their batches (rate() shows the share)")
+                    .register(registry);
+        }
         for (String peer : peers) {
             Gauge.builder("concord.peer.lag", apply, metrics -> ageSeconds(metrics.lastHeartbeatMicros(peer)))
                     .tag("peer", peer).baseUnit("seconds").strongReference(true)

@@ -14,16 +14,24 @@ public final class ApplyProgressStore {
     private ApplyProgressStore() {
     }
 
-    /** Records that everything before {@code nextOffset} is applied; never commits. */
+    /**
+     * Records that everything before {@code nextOffset} is applied; never commits. The position never moves
+     * back (a retried dead letter lies behind it), but the row is written every time: capture takes a new
+     * version of these rows as the sign that apply has stored row states since it last looked.
+     */
     public static void advance(Connection connection, String topic, int partition, String peer, long nextOffset,
             long sourceLsn) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("""
                 INSERT INTO concord.apply_progress AS p (topic, partition, source_dc, next_offset, source_lsn)
                 VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (topic, partition) DO UPDATE
-                   SET source_dc = EXCLUDED.source_dc, next_offset = EXCLUDED.next_offset,
-                       source_lsn = EXCLUDED.source_lsn, applied_at = now()
-                 WHERE p.next_offset <= EXCLUDED.next_offset""")) {
+                   SET source_dc = CASE WHEN p.next_offset <= EXCLUDED.next_offset
+                                        THEN EXCLUDED.source_dc ELSE p.source_dc END,
+                       source_lsn = CASE WHEN p.next_offset <= EXCLUDED.next_offset
+                                         THEN EXCLUDED.source_lsn ELSE p.source_lsn END,
+                       applied_at = CASE WHEN p.next_offset <= EXCLUDED.next_offset
+                                         THEN now() ELSE p.applied_at END,
+                       next_offset = greatest(p.next_offset, EXCLUDED.next_offset)""")) {
             statement.setString(1, topic);
             statement.setInt(2, partition);
             statement.setString(3, peer);

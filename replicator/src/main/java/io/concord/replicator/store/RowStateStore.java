@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * trip: keys and values go as parameter arrays that the server unnests, a load in one statement, a
  * save in one per {@value #ROWS_PER_STATEMENT} rows.
  *
- * <p>Capture alone writes, in WAL order; apply reads, locking the rows it is about to decide. Neither
- * method commits: they run in the caller's transaction, so that capture saves the states of a batch
- * and its progress ({@link CaptureProgressStore#save}) atomically.
+ * <p>Capture writes the states of local writes, in WAL order, and apply those of the rows it settles, in
+ * the apply transaction (see {@code BatchApplier} for why both may). Neither method commits: they run in the
+ * caller's transaction, so that capture saves the states of a batch and its progress
+ * ({@link CaptureProgressStore#save}) atomically, and apply its states with its rows.
  *
  * <p><b>Rows only move forward.</b> A save replaces a stored state only by one at a later WAL position
  * {@code (lsn, seq)}; an equal or earlier one is skipped in the statement itself. A WAL replay after a
@@ -140,10 +141,12 @@ public final class RowStateStore {
      * overwritten only by a state at a later {@code (lsn, seq)}; when the collection holds one row more
      * than once, its latest state is saved (of two at the same position, the first).
      *
+     * @return how many rows it wrote: fewer than distinct keys given when some were stored at the same or a
+     *     later position already
      * @throws IllegalArgumentException if a state cannot be encoded (a column without a type, a value
      *     that does not fit its type); the caller must roll back, as earlier statements may have run
      */
-    public void save(Connection connection, Collection<StoredRowState> states) throws SQLException {
+    public int save(Connection connection, Collection<StoredRowState> states) throws SQLException {
         Map<RowKey, StoredRowState> latest = new LinkedHashMap<>();
         for (StoredRowState state : states) {
             latest.merge(state.key(), state, (kept, next) -> next.isAfter(kept) ? next : kept);
@@ -158,6 +161,7 @@ public final class RowStateStore {
             LOG.debug("saved {} row states; {} were already stored at the same or a later WAL position",
                     written, rows.size() - written);
         }
+        return written;
     }
 
     /** Upserts one statement's worth of rows; returns how many it wrote. */

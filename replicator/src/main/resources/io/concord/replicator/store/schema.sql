@@ -13,9 +13,10 @@ CREATE TABLE IF NOT EXISTS concord.schema_version (
 -- the whole RowState (the unsuperseded concurrent versions and the current row), a RowStateRecord in
 -- Avro single-object encoding (schemas module), read by every later Concord version. vector, hlc,
 -- dc and deleted repeat the current row's version for people to query; `state` is what counts.
--- Written by capture only, in WAL order; (lsn, seq) is the commit LSN of the change it reflects and
--- the change's index in its transaction. A write only ever replaces a row at a smaller (lsn, seq),
--- so neither a WAL replay nor a capture instance that was taken over can move a row back.
+-- Written by capture for local writes, in WAL order ((lsn, seq): the commit LSN of the change it
+-- reflects and the change's index in its transaction), and by apply for the rows it settles ((lsn,
+-- seq): the apply transaction's fence and the row's index). A write only ever replaces a row at a
+-- smaller (lsn, seq), so neither a WAL replay nor a capture instance that was taken over can move a row back.
 CREATE TABLE IF NOT EXISTS concord.row_versions (
     table_name text    NOT NULL,               -- schema.table
     row_key    text    NOT NULL,               -- canonical JSON array of the key columns' text forms

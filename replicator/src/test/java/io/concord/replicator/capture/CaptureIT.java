@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.concord.event.AppliedBatch;
-import io.concord.event.AppliedRow;
 import io.concord.event.ChangeEvent;
 import io.concord.event.Column;
 import io.concord.event.Datum;
@@ -12,7 +11,10 @@ import io.concord.event.Operation;
 import io.concord.event.SourceTransaction;
 import io.concord.event.TableRef;
 import io.concord.event.codec.EventCodec;
-import io.concord.replicator.store.RowStateCodec;
+import io.concord.replicator.store.ApplyProgressStore;
+import io.concord.replicator.store.RowKey;
+import io.concord.replicator.store.RowStateStore;
+import io.concord.replicator.store.StoredRowState;
 import io.concord.resolver.RowImage;
 import io.concord.resolver.VersionedRow;
 import io.concord.resolver.state.RowState;
@@ -262,6 +264,30 @@ class CaptureIT {
     }
 
     @Test
+    void aRowCapturedBeforeApplySettledItIsNotVersionedFromWhatCaptureRememberedOfIt() throws Exception {
+        startCapture();
+        sql("INSERT INTO accounts VALUES (310, 'local', 1.00)");
+        try (ChangeTopicReader reader = reader()) {
+            reader.readUntil(e -> count(e, "310") >= 1, Duration.ofSeconds(30));
+        }
+        // Apply settles the row on top of the local insert: capture must not version the next local write
+        // from the state it cached for the insert.
+        VersionedRow merged = VersionedRow.live(io.concord.resolver.Operation.UPDATE,
+                RowImage.of(Map.of("id", 310L, "owner", "from b", "balance", new BigDecimal("1.00"))),
+                RowVersion.of(Map.of("a", 1L, "b", 1L), System.currentTimeMillis() * 1000 + 1_000, "b"));
+        applyAsConcordWould("UPDATE accounts SET owner = 'from b' WHERE id = 310", "public.accounts", "[\"310\"]",
+                merged, List.of());
+        sql("UPDATE accounts SET balance = 3 WHERE id = 310");
+
+        try (ChangeTopicReader reader = reader()) {
+            List<ChangeEvent> events = reader.readUntil(e -> count(e, "310") >= 2, Duration.ofSeconds(30));
+            List<ChangeEvent> row = events.stream().filter(e -> key(e).equals("310")).toList();
+            assertThat(row).as("the local insert and the local update; the applied update is not published").hasSize(2);
+            assertThat(row.get(1).getVersion().getVector()).isEqualTo(Map.of("a", 2L, "b", 1L));
+        }
+    }
+
+    @Test
     void aRingMemberForwardsWhatItAppliedWithTheOriginalOriginAndVersion() throws Exception {
         String yaml = TestConfigs.yaml(cluster, "a", List.of("b", "c"), TABLES,
                 "topology: {type: ring, upstream: b}\ntopics: {prefix: ring}")
@@ -305,26 +331,44 @@ class CaptureIT {
      * Writes a row the way apply does: under the peer's replication origin, with the settled state
      * (and the events to forward) in a transactional logical message of the same transaction.
      */
+    /**
+     * Writes as Concord's apply does, under b's replication origin: the row, its settled state in
+     * {@code concord.row_versions} at a fence position, the message saying where, the events to forward (if
+     * any), and apply's progress.
+     */
     private static void applyAsConcordWould(String write, String table, String key, VersionedRow state,
             List<ChangeEvent> forward) throws Exception {
         Map<String, String> types = Map.of("id", "int8", "owner", "text", "balance", "numeric");
-        AppliedBatch batch = new AppliedBatch("b", List.of(new AppliedRow(table, key,
-                RowStateCodec.toRecord(RowState.of(state), types))), forward);
-        byte[] message = new AppliedBatchMessage(new EventCodec()).encode(batch);
         try (Connection connection = cluster.postgres("a").connect(); Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_replication_origin_session_setup('concord_b')");
             connection.setAutoCommit(false);
-            try (var emit = connection.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
-                emit.setString(1, AppliedBatchMessage.PREFIX);
-                emit.setBytes(2, message);
-                emit.execute();
-            }
             statement.execute(write);
+            Lsn fence;
+            try (var rs = statement.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
+                rs.next();
+                fence = Lsn.parse(rs.getString(1));
+            }
+            new RowStateStore().save(connection, List.of(new StoredRowState(new RowKey(table, key), RowState.of(state),
+                    fence, 0, types)));
+            try (var emit = connection.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+                emit.setString(1, AppliedBatchMessage.STATES_PREFIX);
+                emit.setString(2, fence.toString());
+                emit.execute();
+                if (!forward.isEmpty()) {
+                    emit.setString(1, AppliedBatchMessage.PREFIX);
+                    emit.setBytes(2, new AppliedBatchMessage(new EventCodec()).encode(new AppliedBatch("b", List.of(),
+                            forward)));
+                    emit.execute();
+                }
+            }
+            ApplyProgressStore.advance(connection, "concord.changes.b", 0, "b", ++appliedOffsets, fence.value());
             connection.commit();
             connection.setAutoCommit(true);
             statement.execute("SELECT pg_replication_origin_session_reset()");
         }
     }
+
+    private static long appliedOffsets;
 
     private void startCapture() {
         capture = new CaptureService(config);
