@@ -50,7 +50,7 @@ public final class ConfigKeys {
             "How often a heartbeat is published; it also lets an idle slot advance.");
     public static final ConfigKey CAPTURE_BATCH = new ConfigKey("capture.max-batch-events", "an integer 1..1000000", "10000",
             "Most changes published before waiting for Kafka's acknowledgement and confirming the slot.");
-    public static final ConfigKey APPLY_BATCH = new ConfigKey("apply.batch-size", "an integer 1..100000", "1000",
+    public static final ConfigKey APPLY_BATCH = new ConfigKey("apply.batch-size", "an integer 1..100000", "5000",
             "Most rows applied in one local transaction (a source transaction is never split).");
     public static final ConfigKey APPLY_DELAY = new ConfigKey("apply.max-batch-delay", "a duration", "20ms",
             "Longest an incoming event waits for its batch to fill.");

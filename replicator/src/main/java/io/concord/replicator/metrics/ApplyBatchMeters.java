@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /** Turns what apply reports of each batch into histograms, and its conflicts into counters by table and type. */
 final class ApplyBatchMeters implements ApplyMetrics.Observer {
 
-    /** Bucket bounds of {@code concord_apply_batch_rows}; {@code apply.batch-size} is 1000 by default. */
+    /** Bucket bounds of {@code concord_apply_batch_rows}; {@code apply.batch-size} is 5000 by default. */
     private static final double[] BATCH_ROWS = {1, 5, 10, 50, 100, 500, 1_000, 5_000, 10_000, 50_000};
     private static final Duration[] BATCH_SECONDS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
         Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),

@@ -17,9 +17,11 @@ CREATE TABLE IF NOT EXISTS concord.schema_version (
 -- reflects and the change's index in its transaction), and by apply for the rows it settles ((lsn,
 -- seq): the apply transaction's fence and the row's index). A write only ever replaces a row at a
 -- smaller (lsn, seq), so neither a WAL replay nor a capture instance that was taken over can move a row back.
+-- The key columns compare bytewise (COLLATE "C"): they are identifiers, never sorted for people, and a
+-- locale's collation made every index descent of the apply path's upserts about 30% dearer.
 CREATE TABLE IF NOT EXISTS concord.row_versions (
-    table_name text    NOT NULL,               -- schema.table
-    row_key    text    NOT NULL,               -- canonical JSON array of the key columns' text forms
+    table_name text COLLATE "C" NOT NULL,      -- schema.table
+    row_key    text COLLATE "C" NOT NULL,      -- canonical JSON array of the key columns' text forms
     state      bytea   NOT NULL,               -- RowStateRecord, single-object encoded
     vector     jsonb   NOT NULL,               -- current version vector {"dc": writes seen}
     hlc        bigint  NOT NULL,               -- hybrid logical clock of the current version, µs
@@ -29,6 +31,18 @@ CREATE TABLE IF NOT EXISTS concord.row_versions (
     seq        integer NOT NULL DEFAULT 0,
     PRIMARY KEY (table_name, row_key)
 );
+
+-- Installed before the key columns were COLLATE "C": change them once (the primary key is rebuilt).
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_attribute a
+                WHERE a.attrelid = 'concord.row_versions'::regclass AND a.attname IN ('table_name', 'row_key')
+                  AND a.attcollation <> 'pg_catalog."C"'::regcollation) THEN
+        ALTER TABLE concord.row_versions ALTER COLUMN table_name TYPE text COLLATE "C",
+                                         ALTER COLUMN row_key TYPE text COLLATE "C";
+    END IF;
+END
+$$;
 
 -- Where capture stands: everything up to `lsn` is published to Kafka and reflected in row_versions.
 -- Only the instance holding the current epoch may write it (CaptureProgressStore).

@@ -173,7 +173,7 @@ class ConfigLoaderTest {
     void theReferenceListsEveryKeyWithItsDefault() {
         String reference = ConfigKeys.referenceMarkdown();
 
-        assertThat(reference).contains("| `dc` |").contains("| `apply.batch-size` | an integer 1..100000 | `1000` |");
+        assertThat(reference).contains("| `dc` |").contains("| `apply.batch-size` | an integer 1..100000 | `5000` |");
         assertThat(reference.lines().count()).isEqualTo(ConfigKeys.ALL.size() + 2);
     }
 }

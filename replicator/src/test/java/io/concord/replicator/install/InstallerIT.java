@@ -117,6 +117,35 @@ class InstallerIT {
         assertThat(again).noneMatch(line -> line.startsWith("created") || line.startsWith("set"));
     }
 
+    @Test
+    void rowVersionsOfAnEarlierInstallGetBytewiseKeysAndKeepTheirRows() throws Exception {
+        ConcordConfig config = config("""
+                  - name: accounts
+                """, "b");
+        install(config, true);
+        // As an install before the keys were COLLATE "C" left the table.
+        sql("""
+                ALTER TABLE concord.row_versions ALTER COLUMN table_name TYPE text COLLATE "default",
+                                                 ALTER COLUMN row_key TYPE text COLLATE "default";
+                INSERT INTO concord.row_versions (table_name, row_key, state, vector, hlc, dc, lsn)
+                VALUES ('public.accounts', '["1"]', '\\x00', '{"a": 1}', 1, 'a', '0/1')""");
+        assertThat(rows(KEY_COLLATIONS)).containsExactly("default", "default");
+
+        install(config, true);
+
+        assertThat(rows(KEY_COLLATIONS)).containsExactly("C", "C");
+        assertThat(rows("SELECT row_key FROM concord.row_versions")).containsExactly("[\"1\"]");
+        List<String> index = rows(PRIMARY_KEY_FILE);
+        install(config, true);
+        assertThat(rows(PRIMARY_KEY_FILE)).as("not rebuilt once bytewise").isEqualTo(index);
+    }
+
+    private static final String PRIMARY_KEY_FILE = "SELECT pg_relation_filenode('concord.row_versions_pkey')";
+
+    private static final String KEY_COLLATIONS = "SELECT c.collname FROM pg_attribute a JOIN pg_collation c"
+            + " ON c.oid = a.attcollation WHERE a.attrelid = 'concord.row_versions'::regclass"
+            + " AND a.attname IN ('table_name', 'row_key') ORDER BY a.attnum";
+
     /** Two instances of one DC starting together (the second becomes the standby) both install. */
     @Test
     void concurrentInstallsBothSucceed() throws Exception {
