@@ -65,6 +65,8 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
     private static final long MAX_BACKOFF_MILLIS = 10_000;
     private static final Duration CAPTURE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DEAD_LETTER_RETRIES_EVERY = Duration.ofSeconds(1);
+    /** A record published less than this long ago is at the head of its topic (see atTheHead). */
+    private static final long HEAD_MILLIS = 50;
 
     private final ConcordConfig config;
     private final ApplyTables tables;
@@ -138,7 +140,7 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
             if (!buffer.positioned()) {
                 position(partition, buffer, metadata.offset());
             }
-            take(partition, buffer, metadata.offset(), record.key(), record.value());
+            take(partition, buffer, metadata.offset(), record.timestamp(), record.key(), record.value());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while applying " + partition + "@" + metadata.offset(), e);
@@ -154,12 +156,18 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
             LOG.info("apply of {} resumes at {} where PostgreSQL has applied up to {}: reading the gap first",
                     partition, offset, next);
             gapReader.read(partition, next, offset,
-                    (ConsumerRecord<byte[], byte[]> r) -> take(partition, buffer, r.offset(), r.key(), r.value()));
+                    (ConsumerRecord<byte[], byte[]> r) -> take(partition, buffer, r.offset(), Long.MIN_VALUE, r.key(),
+                            r.value()));
         }
     }
 
-    private void take(TopicPartition partition, TransactionBuffer buffer, long offset, byte[] key, byte[] value)
-            throws InterruptedException {
+    /**
+     * Takes in one record of a peer's topic.
+     *
+     * @param published when the record was published (its Kafka timestamp, by the publisher's clock)
+     */
+    private void take(TopicPartition partition, TransactionBuffer buffer, long offset, long published, byte[] key,
+            byte[] value) throws InterruptedException {
         if (offset < buffer.nextOffset) {
             return; // applied already
         }
@@ -181,7 +189,7 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
                 buffer.add(new BatchApplier.RemoteEvent(event, offset));
                 buffer.arrived(clock.millis());
             }
-            if (buffer.whole() >= config.apply().batchSize()) {
+            if (buffer.whole() >= config.apply().batchSize() || buffer.whole() > 0 && atTheHead(published)) {
                 flush(partition, buffer);
             }
         } else if (decoded instanceof Heartbeat heartbeat) {
@@ -228,6 +236,19 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
         } catch (SQLException e) {
             LOG.warn("cannot record the heartbeat of {}: {}", heartbeat.getDc(), e.getMessage());
         }
+    }
+
+    /**
+     * Whether a record published at {@code published} was published so recently ({@value #HEAD_MILLIS} ms) that
+     * little can be waiting behind it: then its whole transactions are applied at once rather than when the batch
+     * timer fires. Behind, records are older, and batches fill up (to {@code apply.batch-size}, or for
+     * {@code apply.max-batch-delay}); a batch that takes long ages the records after it, so batches grow while
+     * apply cannot keep up and shrink back to single transactions once it has caught up. The age is read against
+     * this host's clock: a publisher whose clock runs behind only makes records look late, and batches are then
+     * cut by size and timer alone, as they were before this rule.
+     */
+    private boolean atTheHead(long published) {
+        return clock.millis() - published < HEAD_MILLIS;
     }
 
     /**

@@ -20,6 +20,8 @@ public final class ApplyTopology {
 
     static final String SOURCE = "peer-changes";
     static final String PROCESSOR = "apply";
+    private static final int FETCH_WAIT_MILLIS = 10;
+    private static final long POLL_MILLIS = 5;
 
     private ApplyTopology() {
     }
@@ -62,6 +64,10 @@ public final class ApplyTopology {
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
                 Math.max(100, config.apply().batchSize()));
+        // Latency: a fetch that finds nothing new waits on the broker up to fetch.max.wait.ms (500 ms by default),
+        // and an idle stream thread blocks in poll for poll.ms (100 ms), which delays the batch timer as much.
+        properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), FETCH_WAIT_MILLIS);
+        properties.put(StreamsConfig.POLL_MS_CONFIG, POLL_MILLIS);
         return properties;
     }
 }

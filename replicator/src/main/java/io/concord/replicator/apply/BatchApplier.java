@@ -82,14 +82,16 @@ import org.slf4j.LoggerFactory;
  *       read just before locking): a local write committed between the lock and the wait for capture, so
  *       the state compared includes a row this batch did not lock — leaving it as it is would keep a row
  *       the resolution deleted;</li>
- *   <li>a key the batch leaves deleted without having locked a row is read once more just before the
- *       commit: a row there was inserted after the wait, and its version was never compared.</li>
+ *   <li>storing the settled states finds a later one (capture recorded a local write of the key since the
+ *       states were read);</li>
+ *   <li>a key the batch leaves deleted without having locked a row is read once more, as the last statement
+ *       before the commit: a row there was inserted after the wait, and its version was never compared.</li>
  * </ul>
- * What remains is a local insert of such a key committing in the instant between that last read and this
- * commit, or a local insert <em>and</em> delete of it both committing after the wait: capture then versions
- * them from the older state and the applied state replaces theirs in {@code concord.row_versions}. Closing
- * that needs capture to refuse an applied state decided on an older state than the one it holds (the
- * {@code AppliedRow} would carry the {@code (lsn, seq)} apply read): a schema and capture change.
+ * What remains is a local insert of such a key committing between that last read and this commit (or a
+ * local insert <em>and</em> delete of it both committing after the wait) that capture versions from the
+ * state before this batch's, read before this commit, and stores after it: the local state then replaces
+ * the applied one, which it never saw. Closing that needs capture to store a state only over the one it
+ * was computed from, and to settle the local write against the applied state otherwise (issue 5).
  *
  * <p>Not thread-safe: one applier, and one connection, per peer.
  */
@@ -377,10 +379,6 @@ public final class BatchApplier implements AutoCloseable {
             if (!userRows.write(db, written, oneByOne).isEmpty()) {
                 return null;
             }
-            if (userRows.appearedUnlocked(db, targets.values().stream()
-                    .filter(t -> t.stateChanged && !t.locked && t.state.current().isTombstone()).toList())) {
-                return null; // a row inserted here after the wait, whose version was never compared
-            }
             stopwatch.done(ApplyPhases.Phase.WRITE);
             conflicts.record(db, recorded);
             conflicts.recordUniqueViolations(db, uniqueViolations.values());
@@ -395,6 +393,11 @@ public final class BatchApplier implements AutoCloseable {
             }
             emit(db, forward);
             progress(db, lastEvent);
+            // Last, to leave the narrowest window before the commit.
+            if (userRows.appearedUnlocked(db, targets.values().stream()
+                    .filter(t -> t.stateChanged && !t.locked && t.state.current().isTombstone()).toList())) {
+                return null; // a row inserted here after the wait, whose version was never compared
+            }
             stopwatch.done(ApplyPhases.Phase.EMIT);
             return new Outcome(applied, skipped, recorded.size() + uniqueViolations.size(), written.size(),
                     deadLetters.size(), attempt, settled, List.copyOf(deadLetters.values()));

@@ -78,6 +78,9 @@ final class SteadyLagScenario implements Scenario {
             progress.log("%s %s: lag p50 %.1f ms, p99 %.1f ms, max %.1f ms (writer %,.0f tx/s, probe cycle p50 %.2f"
                     + " ms)", id(), system, Samples.percentile(lags, 50), Samples.percentile(lags, 99),
                     lags[lags.length - 1], written.achievedRate(), Samples.percentile(cycles, 50));
+            if (pair.replication() instanceof ConcordReplication concord) {
+                progress.log("%s concord: apply's time by step: %s", id(), concord.applyPhases());
+            }
         }
     }
 }
