@@ -67,6 +67,8 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
     private static final Duration DEAD_LETTER_RETRIES_EVERY = Duration.ofSeconds(1);
     /** A record published less than this long ago is at the head of its topic (see atTheHead). */
     private static final long HEAD_MILLIS = 50;
+    /** When the last batch started (clock millis). */
+    private long lastFlushMillis;
 
     private final ConcordConfig config;
     private final ApplyTables tables;
@@ -189,7 +191,8 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
                 buffer.add(new BatchApplier.RemoteEvent(event, offset));
                 buffer.arrived(clock.millis());
             }
-            if (buffer.whole() >= config.apply().batchSize() || buffer.whole() > 0 && atTheHead(published)) {
+            if (buffer.whole() >= config.apply().batchSize() || buffer.whole() > 0 && atTheHead(published)
+                    && clock.millis() - lastFlushMillis >= config.apply().maxBatchDelay().toMillis()) {
                 flush(partition, buffer);
             }
         } else if (decoded instanceof Heartbeat heartbeat) {
@@ -241,7 +244,9 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
     /**
      * Whether a record published at {@code published} was published so recently ({@value #HEAD_MILLIS} ms) that
      * little can be waiting behind it: then its whole transactions are applied at once rather than when the batch
-     * timer fires. Behind, records are older, and batches fill up (to {@code apply.batch-size}, or for
+     * timer fires, unless a batch started less than {@code apply.max-batch-delay} ago (at most one such early
+     * batch per delay: under a steady stream every transaction would otherwise be a batch of its own, each
+     * paying the fixed cost of a batch, and apply would fall behind). Behind, records are older, and batches fill up (to {@code apply.batch-size}, or for
      * {@code apply.max-batch-delay}); a batch that takes long ages the records after it, so batches grow while
      * apply cannot keep up and shrink back to single transactions once it has caught up. The age is read against
      * this host's clock: a publisher whose clock runs behind only makes records look late, and batches are then
@@ -274,6 +279,7 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
 
     /** Applies the buffer's whole transactions in one local transaction, then asks Streams to commit. */
     private void flush(TopicPartition partition, TransactionBuffer buffer) throws InterruptedException {
+        lastFlushMillis = clock.millis();
         List<BatchApplier.RemoteEvent> batch = buffer.wholeTransactions();
         if (applyOrSetAside(partition, batch, true)) {
             buffer.drop(batch.size());

@@ -175,7 +175,7 @@ final class CaptureLoop {
         batchStates.clear();
         versionedInBatch.clear();
         storedByApply.clear();
-        forgetIfApplied();
+        boolean cacheChecked = false;
         Set<RowKey> missing = new HashSet<>();
         List<RowKey> appliedInTransaction = new ArrayList<>();
         boolean applied = false;
@@ -203,6 +203,10 @@ final class CaptureLoop {
                         cache.forget(key);
                         appliedInTransaction.add(key);
                     } else if (!batchStates.containsKey(key)) {
+                        if (!cacheChecked) {
+                            forgetIfApplied(); // only a batch with local writes reads the cache
+                            cacheChecked = true;
+                        }
                         if (cache.contains(key)) {
                             batchStates.put(key, cache.get(key));
                         } else {
