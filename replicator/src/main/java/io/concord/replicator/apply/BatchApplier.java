@@ -47,9 +47,10 @@ import org.slf4j.LoggerFactory;
  *       {@code ON CONFLICT DO NOTHING}, and if a local insert got there first the batch starts over, now
  *       finding and locking that row — a row whose version was not compared is never overwritten;</li>
  *   <li>record the conflicts asked for, and the dead letters;</li>
- *   <li>store the settled states in {@code concord.row_versions} at the fence's position, and say so in a
- *       transactional {@code concord.apply.states} message; where this DC forwards, emit the events as a
- *       {@code concord.apply} message for capture to republish;</li>
+ *   <li>store the settled states in {@code concord.row_versions} at the fence's position; where this DC
+ *       forwards (and capture therefore reads applied transactions), say so in a transactional
+ *       {@code concord.apply.states} message, and emit the events as a {@code concord.apply} message for
+ *       capture to republish;</li>
  *   <li>advance {@code concord.apply_progress}; commit.</li>
  * </ol>
  *
@@ -306,15 +307,20 @@ public final class BatchApplier implements AutoCloseable {
         Outcome run(Connection db, boolean oneByOne, int attempt) throws SQLException, UserRows.RowFailure,
                 CaptureBarrier.CaptureBehindException, InterruptedException {
             ChangeEvent lastEvent = last(events).event();
+            // The WAL insert position is read with the origin, a round trip earlier than just before the lock:
+            // an earlier position only makes the check of unlocked rows below more careful.
+            Lsn lockedAt;
             try (PreparedStatement origin = db.prepareStatement("SELECT pg_replication_origin_xact_setup(?::pg_lsn,"
-                    + " 'epoch'::timestamptz + ? * interval '1 microsecond')")) {
+                    + " 'epoch'::timestamptz + ? * interval '1 microsecond'), pg_current_wal_insert_lsn()::text")) {
                 origin.setString(1, Lsn.of(lastEvent.getSource().getCommitLsn()).toString());
                 origin.setLong(2, lastEvent.getSource().getCommitTimeMicros());
-                origin.execute();
+                try (java.sql.ResultSet row = origin.executeQuery()) {
+                    row.next();
+                    lockedAt = Lsn.parse(row.getString(2));
+                }
             }
             int skipped = prepare();
             stopwatch.done(ApplyPhases.Phase.PREPARE);
-            Lsn lockedAt = walInsertPosition(db);
             // Tables in name order, rows in key order: appliers of different peers queue up rather than deadlock.
             Map<ApplyTable, List<Target>> byTable = new TreeMap<>(Comparator.comparing(ApplyTable::qualifiedName));
             targets.values().forEach(t -> byTable.computeIfAbsent(t.table, x -> new ArrayList<>()).add(t));
@@ -403,14 +409,6 @@ public final class BatchApplier implements AutoCloseable {
                     deadLetters.size(), attempt, settled, List.copyOf(deadLetters.values()));
         }
 
-        private Lsn walInsertPosition(Connection db) throws SQLException {
-            try (PreparedStatement statement = db.prepareStatement("SELECT pg_current_wal_insert_lsn()::text");
-                    java.sql.ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                return Lsn.parse(rs.getString(1));
-            }
-        }
-
         /** Sorts the events into targets; those that cannot be applied here become dead letters. */
         private int prepare() {
             int skipped = 0;
@@ -462,6 +460,9 @@ public final class BatchApplier implements AutoCloseable {
             // recorded since the states were read. The decision missed it: roll back and decide again.
             if (rowStates.save(db, settledStates) < settledStates.size()) {
                 return false;
+            }
+            if (!config.forwardsAppliedChanges()) {
+                return true; // capture's slot skips this transaction: nobody reads the message
             }
             try (PreparedStatement statement = db.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
                 statement.setString(1, AppliedBatchMessage.STATES_PREFIX);
