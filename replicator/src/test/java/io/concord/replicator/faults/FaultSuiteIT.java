@@ -126,9 +126,9 @@ class FaultSuiteIT {
      *
      * <p>Since apply goes round again when a local write of an unlocked key commits after its lock, and reads a key
      * it leaves deleted once more before committing, this scenario has passed with the two seeds above and a new
-     * one (it failed with both before). A narrower window remains ({@code BatchApplier}, "Rows absent here"), so it
-     * stays out of the default run, which must not turn red by chance, until capture refuses applied states decided
-     * on an older state.
+     * one (it failed with both before); since apply stores the states it settles, with those two and two more. A
+     * narrower window remains ({@code BatchApplier}, "Rows absent here"), so it stays out of the default run, which
+     * must not turn red by chance, until capture stores a state only over the one it computed it from.
      */
     @Test
     @Order(9)
