@@ -246,11 +246,11 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
      * little can be waiting behind it: then its whole transactions are applied at once rather than when the batch
      * timer fires, unless a batch started less than {@code apply.max-batch-delay} ago (at most one such early
      * batch per delay: under a steady stream every transaction would otherwise be a batch of its own, each
-     * paying the fixed cost of a batch, and apply would fall behind). Behind, records are older, and batches fill up (to {@code apply.batch-size}, or for
-     * {@code apply.max-batch-delay}); a batch that takes long ages the records after it, so batches grow while
-     * apply cannot keep up and shrink back to single transactions once it has caught up. The age is read against
-     * this host's clock: a publisher whose clock runs behind only makes records look late, and batches are then
-     * cut by size and timer alone, as they were before this rule.
+     * paying the fixed cost of a batch, and apply would fall behind). Behind, records are older, and batches
+     * fill up (to {@code apply.batch-size}, or for {@code apply.max-batch-delay}); a batch that takes long ages
+     * the records after it, so batches grow while apply cannot keep up. The age is read against this host's
+     * clock: a publisher whose clock runs behind only makes records look late, and batches are then cut by
+     * size and timer alone, as they were before this rule.
      */
     private boolean atTheHead(long published) {
         return clock.millis() - published < HEAD_MILLIS;

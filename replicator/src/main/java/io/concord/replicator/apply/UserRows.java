@@ -19,8 +19,9 @@ import java.util.stream.Collectors;
 
 /**
  * The statements on user tables: locking a batch's rows, and writing the rows it decided. Values are
- * always bound as typed parameters ({@link DatumBinder}, {@code ?::type}); identifiers come from config and
- * the catalog, quoted. Statements of one table and shape go in one JDBC batch.
+ * always bound as parameters (typed, {@link DatumBinder} and {@code ?::type}, or as text arrays cast to the
+ * column types); identifiers come from config and the catalog, quoted. Rows of one table and shape are inserted in one statement (unnested arrays); deletes,
+ * and rows written one by one to find a refused one, go statement by statement in one JDBC batch.
  */
 final class UserRows {
 
