@@ -1,7 +1,6 @@
 package io.concord.replicator.apply;
 
 import io.concord.event.AppliedBatch;
-import io.concord.event.AppliedRow;
 import io.concord.event.ChangeEvent;
 import io.concord.event.codec.EventCodec;
 import io.concord.replicator.capture.AppliedBatchMessage;
@@ -10,7 +9,6 @@ import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.store.ApplyProgressStore;
 import io.concord.replicator.store.DeadLetterStore;
 import io.concord.replicator.store.RowKey;
-import io.concord.replicator.store.RowStateCodec;
 import io.concord.replicator.store.RowStateStore;
 import io.concord.replicator.store.StoredRowState;
 import io.concord.resolver.state.Conflict;
@@ -19,6 +17,7 @@ import io.concord.version.Causality;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.AbstractMap;
@@ -314,7 +313,7 @@ public final class BatchApplier implements AutoCloseable {
                     + " 'epoch'::timestamptz + ? * interval '1 microsecond'), pg_current_wal_insert_lsn()::text")) {
                 origin.setString(1, Lsn.of(lastEvent.getSource().getCommitLsn()).toString());
                 origin.setLong(2, lastEvent.getSource().getCommitTimeMicros());
-                try (java.sql.ResultSet row = origin.executeQuery()) {
+                try (ResultSet row = origin.executeQuery()) {
                     row.next();
                     lockedAt = Lsn.parse(row.getString(2));
                 }

@@ -6,6 +6,7 @@ import io.concord.replicator.config.ConfigLoader;
 import io.concord.replicator.install.Installer;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -91,7 +92,7 @@ final class ConcordReplication implements Replication {
         }
         StringBuilder line = new StringBuilder();
         targetRuntime.apply().metrics().phases().snapshot().forEach((phase, nanos) -> line
-                .append(line.isEmpty() ? "" : ", ").append(phase.name().toLowerCase(java.util.Locale.ROOT))
+                .append(line.isEmpty() ? "" : ", ").append(phase.name().toLowerCase(Locale.ROOT))
                 .append(' ').append(String.format("%.2f s", nanos / 1e9)));
         return line.toString();
     }

@@ -23,8 +23,11 @@ import io.concord.replicator.store.StoredRowState;
 import io.concord.version.DcId;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -56,7 +59,7 @@ final class CaptureLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureLoop.class);
     /** How long capture waits for the states of a committed apply transaction to become visible. */
-    private static final java.time.Duration APPLIED_STATES_WAIT = java.time.Duration.ofSeconds(30);
+    private static final Duration APPLIED_STATES_WAIT = Duration.ofSeconds(30);
 
     /** Changes from Concord's own apply carry a replication origin with this prefix. */
     static final String APPLY_ORIGIN_PREFIX = "concord_";
@@ -237,8 +240,8 @@ final class CaptureLoop {
      * local commits in the WAL has committed by now.
      */
     private void forgetIfApplied() throws SQLException {
-        try (java.sql.Statement statement = state.createStatement();
-             java.sql.ResultSet row = statement.executeQuery(
+        try (Statement statement = state.createStatement();
+             ResultSet row = statement.executeQuery(
                      "SELECT coalesce(sum(xmin::text::bigint), 0) FROM concord.apply_progress")) {
             row.next();
             long applied = row.getLong(1);

@@ -14,8 +14,12 @@ import io.concord.resolver.ResolverRegistry;
 import io.concord.version.DcId;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -137,9 +141,29 @@ public final class CaptureService implements Runnable {
      * transaction that carries a replication origin (PostgreSQL 16+): apply's batches are no business of
      * capture (apply stores their states itself), and the walsender decoding each applied row only to have
      * capture drop it cost as much as applying it, on the path every batch waits on (CaptureBarrier).
+     *
+     * <p>The option cannot tell origins apart: writes that another replication brings into this database (a
+     * native subscription's {@code pg_<oid>} origin, another tool's) are local writes for Concord and would be
+     * skipped too. While any replication origin other than Concord's exists, capture reads every transaction
+     * and drops Concord's own by their origin, as it did before. The check runs when the stream opens.
      */
     private WalStreamOptions streamOptions(Connection state) throws SQLException {
         boolean skipApplied = !settings.forward() && state.getMetaData().getDatabaseMajorVersion() >= 16;
+        if (skipApplied) {
+            List<String> foreign = new ArrayList<>();
+            try (Statement statement = state.createStatement(); ResultSet rows = statement.executeQuery(
+                    "SELECT roname FROM pg_replication_origin WHERE roname NOT LIKE 'concord\\_%' ORDER BY 1")) {
+                while (rows.next()) {
+                    foreign.add(rows.getString(1));
+                }
+            }
+            state.commit();
+            if (!foreign.isEmpty()) {
+                LOG.info("replication origins other than Concord's exist here ({}): capture reads applied"
+                        + " transactions too, so that their writes are captured", foreign);
+                skipApplied = false;
+            }
+        }
         WalStreamOptions defaults = WalStreamOptions.of(settings.slot(), settings.publication());
         return new WalStreamOptions(defaults.slotName(), defaults.publications(), defaults.protocolVersion(),
                 defaults.messages(), skipApplied ? "none" : null, defaults.statusInterval());

@@ -287,6 +287,34 @@ class CaptureIT {
         }
     }
 
+    /**
+     * Another replication into this database (a native subscription, another tool) writes under an origin of
+     * its own: for Concord those writes are local, and are published.
+     */
+    @Test
+    void writesUnderAnotherReplicationsOriginArePublishedAsLocal() throws Exception {
+        sql("SELECT pg_replication_origin_create('legacy_feed')");
+        try {
+            startCapture();
+            try (Connection connection = cluster.postgres("a").connect();
+                 Statement statement = connection.createStatement()) {
+                statement.execute("SELECT pg_replication_origin_session_setup('legacy_feed')");
+                statement.execute("INSERT INTO accounts VALUES (320, 'via a subscription', 5.00)");
+                statement.execute("SELECT pg_replication_origin_session_reset()");
+            }
+            try (ChangeTopicReader reader = reader()) {
+                List<ChangeEvent> events = reader.readUntil(e -> count(e, "320") >= 1, Duration.ofSeconds(30));
+                ChangeEvent insert = events.stream().filter(e -> key(e).equals("320")).findFirst().orElseThrow();
+                assertThat(insert.getOrigin()).isEqualTo("a");
+                assertThat(insert.getVersion().getVector()).isEqualTo(Map.of("a", 1L));
+            }
+        } finally {
+            stopCapture(); // before the drop: the origin must not be in use
+            capture = null;
+            sql("SELECT pg_replication_origin_drop('legacy_feed')");
+        }
+    }
+
     @Test
     void aRingMemberForwardsWhatItAppliedWithTheOriginalOriginAndVersion() throws Exception {
         String yaml = TestConfigs.yaml(cluster, "a", List.of("b", "c"), TABLES,
@@ -327,10 +355,6 @@ class CaptureIT {
         }
     }
 
-    /**
-     * Writes a row the way apply does: under the peer's replication origin, with the settled state
-     * (and the events to forward) in a transactional logical message of the same transaction.
-     */
     /**
      * Writes as Concord's apply does, under b's replication origin: the row, its settled state in
      * {@code concord.row_versions} at a fence position, the message saying where, the events to forward (if
