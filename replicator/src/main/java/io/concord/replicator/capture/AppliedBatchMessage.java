@@ -5,6 +5,7 @@ import io.concord.event.codec.EventCodec;
 import io.concord.event.codec.EventDecodingException;
 import io.concord.replicator.capture.pgoutput.LogicalMessage;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The logical decoding message through which apply hands capture what it did: emitted with
@@ -43,7 +44,7 @@ public final class AppliedBatchMessage {
         ByteBuffer content = message.content().duplicate();
         byte[] bytes = new byte[content.remaining()];
         content.get(bytes);
-        return Lsn.parse(new String(bytes, java.nio.charset.StandardCharsets.US_ASCII));
+        return Lsn.parse(new String(bytes, StandardCharsets.US_ASCII));
     }
 
     public byte[] encode(AppliedBatch batch) {

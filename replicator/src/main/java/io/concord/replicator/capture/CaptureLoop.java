@@ -188,10 +188,11 @@ final class CaptureLoop {
                 appliedInTransaction.clear();
             } else if (event.message() instanceof Origin origin) {
                 applied = origin.name().startsWith(APPLY_ORIGIN_PREFIX);
-            } else if (event.message() instanceof LogicalMessage message
-                    && AppliedBatchMessage.statesStoredAt(message) != null) {
+            } else if (event.message() instanceof LogicalMessage message) {
                 Lsn storedAt = AppliedBatchMessage.statesStoredAt(message);
-                appliedInTransaction.forEach(key -> storedByApply.merge(key, storedAt, Lsn::max));
+                if (storedAt != null) {
+                    appliedInTransaction.forEach(key -> storedByApply.merge(key, storedAt, Lsn::max));
+                }
             }
             if (event.message() instanceof RowChange change) {
                 CapturedTable table = tables.get(change.relation().namespace(), change.relation().name());
