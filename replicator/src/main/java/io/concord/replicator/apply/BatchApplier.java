@@ -87,11 +87,11 @@ import org.slf4j.LoggerFactory;
  *   <li>a key the batch leaves deleted without having locked a row is read once more, as the last statement
  *       before the commit: a row there was inserted after the wait, and its version was never compared.</li>
  * </ul>
- * What remains is a local insert of such a key committing between that last read and this commit (or a
- * local insert <em>and</em> delete of it both committing after the wait) that capture versions from the
- * state before this batch's, read before this commit, and stores after it: the local state then replaces
- * the applied one, which it never saw. Closing that needs capture to store a state only over the one it
- * was computed from, and to settle the local write against the applied state otherwise (issue 5).
+ * What these checks cannot see is a local insert of such a key committing between that last read and this
+ * commit (or a local insert <em>and</em> delete of it both committing after the wait). Capture settles it: it
+ * stores a state only over the one it computed it from, so a local write it versioned from the state before
+ * this batch's is refused once this batch's is stored, and capture versions it again on top of it (see
+ * {@code CaptureLoop}) — a local write after the applied one, which is what this database shows.
  *
  * <p>Not thread-safe: one applier, and one connection, per peer.
  */
@@ -476,7 +476,7 @@ public final class BatchApplier implements AutoCloseable {
             if (!config.forwardsAppliedChanges() || forward.isEmpty()) {
                 return;
             }
-            byte[] bytes = message.encode(new AppliedBatch(peer, List.of(), forward));
+            byte[] bytes = message.encode(new AppliedBatch(peer, List.of(), ForwardedEvents.of(forward)));
             try (PreparedStatement statement = db.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
                 statement.setString(1, AppliedBatchMessage.PREFIX);
                 statement.setBytes(2, bytes);

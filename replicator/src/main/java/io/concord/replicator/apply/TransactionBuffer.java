@@ -10,8 +10,9 @@ import java.util.List;
  * local commits.
  *
  * <p>A transaction is whole once its last event ({@code source.last}) arrived, or once an event of another
- * transaction follows it. The second rule matters for forwarded events (star hub, ring): a forwarder passes
- * on only the events it applied, so the original last event may be missing from its topic.
+ * transaction follows it. The second rule matters for forwarded events from an older forwarder, which passed
+ * on only the events it applied, the original last event perhaps not among them; a forwarder now marks the
+ * last one it passes on ({@link ForwardedEvents}).
  */
 final class TransactionBuffer {
 
@@ -110,7 +111,7 @@ final class TransactionBuffer {
         return events.get(events.size() - 1).event();
     }
 
-    private static boolean sameTransaction(ChangeEvent a, ChangeEvent b) {
+    static boolean sameTransaction(ChangeEvent a, ChangeEvent b) {
         return a.getOrigin().equals(b.getOrigin()) && a.getSource().getCommitLsn() == b.getSource().getCommitLsn()
                 && a.getSource().getXid() == b.getSource().getXid();
     }

@@ -1,7 +1,6 @@
 package io.concord.replicator.capture;
 
 import io.concord.event.AppliedBatch;
-import io.concord.event.AppliedRow;
 import io.concord.event.ChangeEvent;
 import io.concord.event.Heartbeat;
 import io.concord.event.codec.EventCodec;
@@ -16,8 +15,6 @@ import io.concord.replicator.publish.TransactionalPublisher;
 import io.concord.replicator.store.CaptureProgressStore;
 import io.concord.replicator.store.DeadLetterStore;
 import io.concord.replicator.store.RowKey;
-import io.concord.replicator.store.RowStateCodec;
-import io.concord.resolver.state.RowState;
 import io.concord.replicator.store.RowStateStore;
 import io.concord.replicator.store.StoredRowState;
 import io.concord.version.DcId;
@@ -48,12 +45,23 @@ import org.slf4j.LoggerFactory;
  *   <li>version the batch's changes in WAL order from the stored row states;</li>
  *   <li>publish the events in one Kafka transaction and wait until Kafka acknowledged all of them;</li>
  *   <li>persist the new row states and the progress (last whole transaction, clock) in one
- *       PostgreSQL transaction, fenced by this instance's epoch;</li>
+ *       PostgreSQL transaction, fenced by this instance's epoch; each state only over the one it was
+ *       computed from;</li>
  *   <li>only then confirm the slot's flushed LSN, up to the last whole transaction.</li>
  * </ol>
  * The slot never moves past a change that is not on Kafka, so nothing committed is lost; a
  * crash before step 3 replays WAL into the same versions (see {@link ChangeVersioner}), so what
  * is published twice is identical.
+ *
+ * <p>Apply stores the states of the rows it settles, in its own transactions. Capture reads a row's
+ * state when a batch first needs it; if apply stores one after that read and before the batch's states
+ * are saved (a local insert of a key apply found absent and could not lock commits while the apply
+ * transaction runs; or apply's commit is not yet visible when capture reads), the batch's state of that
+ * row would replace one it never saw. Step 3 therefore stores each state only over the one it was
+ * computed from; when one moved, the Kafka transaction is aborted, nothing is saved or confirmed, and
+ * capture starts over from the slot ({@link RowStateMovedException}): the local write is versioned
+ * again on top of apply's state, as a write after it — which it is, as far as this database shows (the
+ * row is the local write's, whatever apply decided without seeing it).
  */
 final class CaptureLoop {
 
@@ -85,8 +93,11 @@ final class CaptureLoop {
     private final Map<RowKey, Lsn> storedByApply = new HashMap<>();
     /** What {@link #forgetIfApplied} last read of apply's progress rows. */
     private long appliedMark = -1;
-    /** Rows this batch has versioned a local write of. */
-    private final Set<RowKey> versionedInBatch = new HashSet<>();
+    /**
+     * The stored state each row of the batch was read as (null: none), what its new state may be written
+     * over ({@link RowStateStore#replace}).
+     */
+    private final Map<RowKey, StoredRowState> bases = new HashMap<>();
     private final AppliedBatchMessage appliedMessages;
 
     private CaptureTransaction transaction;
@@ -169,14 +180,13 @@ final class CaptureLoop {
      *
      * <p>Rows written by Concord's own apply are not versioned here: apply stored their states in its own
      * transaction, which has committed since capture is reading it. Such a row is forgotten by the cache, so
-     * a local write of it later in the WAL is versioned from the state apply stored. A local write of it
-     * earlier in the same batch cannot be (apply waited, with the row locked, until capture had recorded
-     * every local write before it); if one were, {@link #handle} reads the row again after the applied change.
+     * a local write of it later in the WAL is versioned from the state apply stored. Whatever state a row was
+     * read as is its base: the batch's new state of it is stored only over that one ({@link #flush}).
      */
     private List<Object> prepare(List<WalEvent> batch) throws SQLException {
         List<Object> work = new ArrayList<>(batch.size());
         batchStates.clear();
-        versionedInBatch.clear();
+        bases.clear();
         storedByApply.clear();
         boolean cacheChecked = false;
         Set<RowKey> missing = new HashSet<>();
@@ -213,6 +223,7 @@ final class CaptureLoop {
                         }
                         if (cache.contains(key)) {
                             batchStates.put(key, cache.get(key));
+                            bases.put(key, cache.get(key));
                         } else {
                             missing.add(key);
                         }
@@ -227,6 +238,7 @@ final class CaptureLoop {
             Map<RowKey, StoredRowState> loaded = loadVisible(missing);
             for (RowKey key : missing) {
                 batchStates.put(key, loaded.get(key));
+                bases.put(key, loaded.get(key));
                 cache.put(key, loaded.get(key));
             }
         }
@@ -284,29 +296,6 @@ final class CaptureLoop {
         }
     }
 
-    /**
-     * An applied change of rows: a row this batch versioned a local write of before it is read again, to
-     * version later local writes from the state apply stored. Apply's wait for capture rules that order out
-     * for the rows it locks; should it happen, the state read is still the newest, never an older one.
-     */
-    private void appliedAfterLocalWrite(Collection<RowKey> keys) {
-        List<RowKey> stale = keys.stream().filter(versionedInBatch::contains).toList();
-        if (stale.isEmpty()) {
-            return;
-        }
-        try {
-            Map<RowKey, StoredRowState> loaded = loadVisible(stale);
-            for (RowKey key : stale) {
-                LOG.warn("{} was written here and then by apply within one capture batch; its state is read again",
-                        key);
-                batchStates.put(key, loaded.get(key));
-                cache.put(key, loaded.get(key));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading the states of " + stale + " again: " + e.getMessage(), e);
-        }
-    }
-
     /** A row's state as this batch has it now, and the cache too. */
     private void remember(StoredRowState next) {
         batchStates.put(next.key(), next);
@@ -323,8 +312,9 @@ final class CaptureLoop {
             transaction.origin(origin.name());
         } else if (item instanceof PreparedChange prepared) {
             if (appliedByConcord()) {
-                appliedAfterLocalWrite(prepared.split().keys());
-                return; // apply stored the states of the rows it wrote
+                // Apply stored the states of the rows it wrote. Should a local write of one of them precede
+                // this in the batch, its state was computed without apply's, and storing it is refused.
+                return;
             }
             if (transaction.alreadyCaptured()) {
                 return;
@@ -334,7 +324,6 @@ final class CaptureLoop {
                 if (versioned.state() != null) {
                     remember(versioned.state());
                     dirty.add(versioned.state());
-                    versionedInBatch.add(versioned.state().key());
                 }
                 ChangeEvent previous = transaction.hold(versioned.event());
                 if (previous != null) {
@@ -380,9 +369,9 @@ final class CaptureLoop {
     }
 
     /**
-     * Apply settled rows in this transaction: their new states are recorded here, in WAL order, as
-     * if capture had computed them, and the clock moves past their versions. A message that cannot
-     * be read stops capture (retried, loudly): skipping it would lose versions.
+     * Apply settled rows in this transaction and stored their states itself; where this DC forwards, the
+     * message holds the events to publish again. A message that cannot be read stops capture (retried,
+     * loudly): skipping it would lose events.
      */
     private void recordApplied(LogicalMessage message) {
         AppliedBatch batch;
@@ -392,15 +381,6 @@ final class CaptureLoop {
             throw new IllegalStateException("cannot read the apply message at " + message.lsn() + " in transaction "
                     + transaction.begin().finalLsn() + ": " + e.getMessage(), e);
         }
-        for (AppliedRow row : batch.getRows()) {
-            RowKey key = new RowKey(row.getTable(), row.getKey());
-            RowState state = RowStateCodec.toState(row.getState());
-            StoredRowState applied = new StoredRowState(key, state, transaction.begin().finalLsn(),
-                    transaction.nextSeq(), row.getState().getColumnTypes());
-            clock.observe(state.current().version().hlc());
-            remember(applied);
-            dirty.add(applied);
-        }
         if (settings.forward()) {
             for (ChangeEvent event : batch.getForward()) {
                 if (!event.getOrigin().equals(dc.value())) {
@@ -409,6 +389,13 @@ final class CaptureLoop {
                 }
             }
         }
+    }
+
+    private StoredRowState baseOf(RowKey key) {
+        if (!bases.containsKey(key)) {
+            throw new IllegalStateException("no state was read for " + key + " before it was versioned");
+        }
+        return bases.get(key);
     }
 
     private boolean appliedByConcord() {
@@ -430,7 +417,12 @@ final class CaptureLoop {
         boolean saving = !dirty.isEmpty() || !deadLetters.isEmpty() || !lastWholeTransaction.equals(savedProgress);
         if (saving) {
             progressStore.save(state, settings.slot(), epoch, lastWholeTransaction, clockAtLastCommit);
-            rowStates.save(state, dirty);
+            Set<RowKey> moved = rowStates.replace(state, dirty, this::baseOf);
+            if (!moved.isEmpty()) {
+                publisher.abort();
+                state.rollback();
+                throw new RowStateMovedException(moved, lastWholeTransaction);
+            }
             for (DeadLetterStore.DeadLetter letter : deadLetters) {
                 deadLetterStore.record(state, letter);
             }

@@ -8,6 +8,7 @@ public final class CaptureMetrics {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong captured = new AtomicLong();
     private final AtomicLong truncatesIgnored = new AtomicLong();
+    private final AtomicLong restartsForMovedState = new AtomicLong();
     private volatile Lsn confirmed = Lsn.INVALID;
 
     /** {@code events} went out on Kafka, {@code local} of them this DC's own writes (the rest forwarded). */
@@ -18,6 +19,10 @@ public final class CaptureMetrics {
 
     void truncateIgnored() {
         truncatesIgnored.incrementAndGet();
+    }
+
+    void restartedForMovedState() {
+        restartsForMovedState.incrementAndGet();
     }
 
     void confirmed(Lsn lsn) {
@@ -36,6 +41,11 @@ public final class CaptureMetrics {
 
     public long truncatesIgnored() {
         return truncatesIgnored.get();
+    }
+
+    /** Batches versioned again because apply stored a state of one of their rows meanwhile. */
+    public long restartsForMovedState() {
+        return restartsForMovedState.get();
     }
 
     public Lsn confirmed() {

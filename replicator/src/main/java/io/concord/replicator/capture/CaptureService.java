@@ -81,6 +81,9 @@ public final class CaptureService implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (RowStateMovedException e) {
+                LOG.info("capture of DC {} starts over from the slot: {}", config.dc(), e.getMessage());
+                metrics.restartedForMovedState();
             } catch (SlotBusyException e) {
                 if (!standby) {
                     LOG.info("standby: slot {} is held by another instance of DC {}; taking over when it is free",

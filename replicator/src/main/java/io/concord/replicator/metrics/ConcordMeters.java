@@ -62,6 +62,10 @@ public final class ConcordMeters implements AutoCloseable {
         FunctionCounter.builder("concord.dead.letters", capture, CaptureMetrics::truncatesIgnored)
                 .tag("stage", "capture").description(DEAD_LETTERS)
                 .register(registry);
+        FunctionCounter.builder("concord.capture.batches.redone", capture, CaptureMetrics::restartsForMovedState)
+                .description("Capture batches versioned again from the slot because apply stored a state of one"
+                        + " of their rows after the batch read it")
+                .register(registry);
         Gauge.builder("concord.capture.slot.lag", slotLagBytes, DoubleSupplier::getAsDouble).strongReference(true)
                 .baseUnit("bytes")
                 .description("WAL bytes between the server's current position and the slot's confirmed flush")

@@ -16,7 +16,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,15 +27,17 @@ import org.slf4j.LoggerFactory;
  * trip: keys and values go as parameter arrays that the server unnests, a load in one statement, a
  * save in one per {@value #ROWS_PER_STATEMENT} rows.
  *
- * <p>Capture writes the states of local writes, in WAL order, and apply those of the rows it settles, in
- * the apply transaction (see {@code BatchApplier} for why both may). Neither method commits: they run in the
+ * <p>Capture writes the states of local writes, in WAL order, each only over the state it was computed
+ * from ({@link #replace}), and apply those of the rows it settles, in the apply transaction (see
+ * {@code BatchApplier} for why both may). Neither method commits: they run in the
  * caller's transaction, so that capture saves the states of a batch and its progress
  * ({@link CaptureProgressStore#save}) atomically, and apply its states with its rows.
  *
- * <p><b>Rows only move forward.</b> A save replaces a stored state only by one at a later WAL position
- * {@code (lsn, seq)}; an equal or earlier one is skipped in the statement itself. A WAL replay after a
- * crash, or a capture instance that lost its slot but has not noticed yet, can therefore never take a
- * row back to an older version, whatever the interleaving.
+ * <p><b>Rows only move forward.</b> A {@link #save} replaces a stored state only by one at a later WAL
+ * position {@code (lsn, seq)}; an equal or earlier one is skipped in the statement itself. A
+ * {@link #replace} writes a state only over the very one it was computed from. A WAL replay after a crash,
+ * or a capture instance that lost its slot but has not noticed yet, can therefore never take a row back
+ * to an older version, whatever the interleaving.
  *
  * <p>Every statement locks and writes its rows in one order, by table then key (Java string order,
  * handed to the server as array positions), and a large save goes through its statements in that
@@ -68,6 +72,35 @@ public final class RowStateStore {
                SET state = EXCLUDED.state, vector = EXCLUDED.vector, hlc = EXCLUDED.hlc, dc = EXCLUDED.dc,
                    deleted = EXCLUDED.deleted, lsn = EXCLUDED.lsn, seq = EXCLUDED.seq
              WHERE (r.lsn, r.seq) < (EXCLUDED.lsn, EXCLUDED.seq)""";
+
+    /**
+     * Capture's save: each row is written only over the state it was computed from. Rows that had one are
+     * locked first, in the statement's order, then updated where the stored position is still the base's
+     * (an update re-checks a row another transaction changed meanwhile against its newest version); rows
+     * that had none are inserted, never over a row that appeared since. Returns the rows it wrote.
+     */
+    private static final String REPLACE = """
+            WITH u AS (
+                SELECT * FROM unnest(?::text[], ?::text[], ?::bytea[], ?::text[], ?::bigint[], ?::text[],
+                                     ?::boolean[], ?::text[], ?::integer[], ?::text[], ?::integer[])
+                       WITH ORDINALITY AS u(t, k, s, v, h, d, x, l, q, bl, bq, n)),
+            locked AS (
+                SELECT u.n FROM u JOIN concord.row_versions r ON r.table_name = u.t AND r.row_key = u.k
+                 WHERE u.bl IS NOT NULL ORDER BY u.n FOR UPDATE OF r),
+            updated AS (
+                UPDATE concord.row_versions r
+                   SET state = u.s, vector = u.v::jsonb, hlc = u.h, dc = u.d, deleted = u.x, lsn = u.l::pg_lsn,
+                       seq = u.q
+                  FROM locked JOIN u ON u.n = locked.n
+                 WHERE r.table_name = u.t AND r.row_key = u.k AND r.lsn = u.bl::pg_lsn AND r.seq = u.bq
+                RETURNING r.table_name, r.row_key),
+            inserted AS (
+                INSERT INTO concord.row_versions (table_name, row_key, state, vector, hlc, dc, deleted, lsn, seq)
+                SELECT u.t, u.k, u.s, u.v::jsonb, u.h, u.d, u.x, u.l::pg_lsn, u.q FROM u WHERE u.bl IS NULL
+                 ORDER BY u.n
+                ON CONFLICT (table_name, row_key) DO NOTHING
+                RETURNING table_name, row_key)
+            SELECT table_name, row_key FROM updated UNION ALL SELECT table_name, row_key FROM inserted""";
 
     private final RowStateCodec codec = new RowStateCodec();
 
@@ -164,21 +197,62 @@ public final class RowStateStore {
         return written;
     }
 
+    /**
+     * Writes each state only over the one it was computed from: {@code bases} gives, for every row, the
+     * stored state the caller read and versioned on (null: it found none). Capture's save — whoever else
+     * stored a state of the row since (apply, settling a peer's change of a key capture read before that
+     * commit was visible, or before it happened) must not be overwritten by a state that never saw theirs.
+     * The states at the same row keep the latest, as in {@link #save}; positions need not move forward
+     * here (a state versioned on top of one stored at a later fence position is still the newer state).
+     * Runs in the caller's transaction; nothing written is visible until it commits.
+     *
+     * @return the rows not written because their stored state is no longer the base: the caller must roll
+     *     back and version their changes again from the stored state
+     * @throws IllegalArgumentException if a state cannot be encoded (as {@link #save})
+     */
+    public Set<RowKey> replace(Connection connection, Collection<StoredRowState> states,
+            Function<RowKey, StoredRowState> bases) throws SQLException {
+        Map<RowKey, StoredRowState> latest = new LinkedHashMap<>();
+        for (StoredRowState state : states) {
+            latest.merge(state.key(), state, (kept, next) -> next.isAfter(kept) ? next : kept);
+        }
+        List<StoredRowState> rows = new ArrayList<>(latest.values());
+        rows.sort(Comparator.comparing(StoredRowState::key, LOCK_ORDER));
+        Set<RowKey> refused = new TreeSet<>(LOCK_ORDER);
+        refused.addAll(latest.keySet());
+        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+            List<StoredRowState> part = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
+            Columns columns = new Columns(part.size());
+            part.forEach(columns::add);
+            String[] baseLsns = new String[part.size()];
+            Integer[] baseSeqs = new Integer[part.size()];
+            for (int i = 0; i < part.size(); i++) {
+                StoredRowState base = bases.apply(part.get(i).key());
+                baseLsns[i] = base == null ? null : base.lsn().toString();
+                baseSeqs[i] = base == null ? null : base.seq();
+            }
+            try (PreparedStatement statement = connection.prepareStatement(REPLACE);
+                 SqlArrays arrays = new SqlArrays(connection, statement)) {
+                columns.bind(arrays);
+                arrays.bind(10, "text", baseLsns);
+                arrays.bind(11, "int4", baseSeqs);
+                try (ResultSet written = statement.executeQuery()) {
+                    while (written.next()) {
+                        refused.remove(new RowKey(written.getString(1), written.getString(2)));
+                    }
+                }
+            }
+        }
+        return refused;
+    }
+
     /** Upserts one statement's worth of rows; returns how many it wrote. */
     private int upsert(Connection connection, List<StoredRowState> rows) throws SQLException {
         Columns columns = new Columns(rows.size());
         rows.forEach(columns::add);
         try (PreparedStatement statement = connection.prepareStatement(UPSERT);
              SqlArrays arrays = new SqlArrays(connection, statement)) {
-            arrays.bind(1, "text", columns.tables);
-            arrays.bind(2, "text", columns.keys);
-            arrays.bind(3, "bytea", columns.states);
-            arrays.bind(4, "text", columns.vectors);
-            arrays.bind(5, "int8", columns.hlcs);
-            arrays.bind(6, "text", columns.dcs);
-            arrays.bind(7, "bool", columns.deleted);
-            arrays.bind(8, "text", columns.lsns);
-            arrays.bind(9, "int4", columns.seqs);
+            columns.bind(arrays);
             return statement.executeUpdate();
         }
     }
@@ -207,6 +281,19 @@ public final class RowStateStore {
             deleted = new Boolean[size];
             lsns = new String[size];
             seqs = new Integer[size];
+        }
+
+        /** Binds the columns as parameters 1 to 9, in the order both statements take them. */
+        void bind(SqlArrays arrays) throws SQLException {
+            arrays.bind(1, "text", tables);
+            arrays.bind(2, "text", keys);
+            arrays.bind(3, "bytea", states);
+            arrays.bind(4, "text", vectors);
+            arrays.bind(5, "int8", hlcs);
+            arrays.bind(6, "text", dcs);
+            arrays.bind(7, "bool", deleted);
+            arrays.bind(8, "text", lsns);
+            arrays.bind(9, "int4", seqs);
         }
 
         void add(StoredRowState stored) {

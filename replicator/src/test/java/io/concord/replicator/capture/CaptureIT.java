@@ -288,6 +288,49 @@ class CaptureIT {
     }
 
     /**
+     * Issue 5's last window: apply decides a key stays deleted (it had no row to lock), and before its
+     * transaction commits a local insert of that key commits. Capture reads the key's state while apply's is not
+     * committed yet, versions the insert from nothing, and saves it after apply committed. The saved state must
+     * not replace apply's, which it never saw: capture starts over and versions the insert on top of apply's
+     * delete, a write after it — the row is there in this database, whatever apply decided.
+     */
+    @Test
+    void aLocalInsertRacingAnApplyThatLeftTheKeyDeletedIsVersionedOnTopOfIt() throws Exception {
+        VersionedRow deletedInB = VersionedRow.tombstone(RowVersion.of(Map.of("b", 1L),
+                System.currentTimeMillis() * 1000, "b"));
+        try (Connection apply = openApplyTransaction(null, "public.accounts", "[\"330\"]", deletedInB, List.of())) {
+            sql("INSERT INTO accounts VALUES (330, 'local', 3.00)"); // commits after apply's fence, before its commit
+            startCapture();
+            // Capture read no state for 330 (apply's is not committed) and now waits to store its own on the row
+            // apply's transaction holds.
+            await().atMost(Duration.ofSeconds(30)).until(CaptureIT::captureWaitsForALock);
+            apply.commit();
+        }
+        try (ChangeTopicReader reader = reader()) {
+            List<ChangeEvent> events = reader.readUntil(e -> count(e, "330") >= 1, Duration.ofSeconds(30));
+            List<ChangeEvent> row = events.stream().filter(e -> key(e).equals("330")).toList();
+            assertThat(row).as("one insert published; the batch versioned without apply's state was aborted").hasSize(1);
+            assertThat(row.get(0).getVersion().getVector()).isEqualTo(Map.of("a", 1L, "b", 1L));
+        }
+        try (Connection connection = cluster.postgres("a").connect()) {
+            StoredRowState stored = new RowStateStore().load(connection, List.of(new RowKey("public.accounts",
+                    "[\"330\"]"))).values().iterator().next();
+            assertThat(stored.state().current().isTombstone()).isFalse();
+            assertThat(stored.state().current().version().vector().toMap()).isEqualTo(Map.of("a", 1L, "b", 1L));
+        }
+        assertThat(capture.metrics().restartsForMovedState()).isEqualTo(1);
+    }
+
+    private static boolean captureWaitsForALock() throws Exception {
+        try (Connection connection = cluster.postgres("a").connect(); Statement statement = connection.createStatement();
+             var rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                     + " WHERE application_name = 'concord-capture-a' AND wait_event_type = 'Lock'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
+    }
+
+    /**
      * Another replication into this database (a native subscription, another tool) writes under an origin of
      * its own: for Concord those writes are local, and are published.
      */
@@ -362,11 +405,23 @@ class CaptureIT {
      */
     private static void applyAsConcordWould(String write, String table, String key, VersionedRow state,
             List<ChangeEvent> forward) throws Exception {
+        try (Connection connection = openApplyTransaction(write, table, key, state, forward)) {
+            connection.commit();
+        }
+    }
+
+    /** As {@link #applyAsConcordWould}, left uncommitted: the caller commits (or closes, rolling back). */
+    private static Connection openApplyTransaction(String write, String table, String key, VersionedRow state,
+            List<ChangeEvent> forward) throws Exception {
         Map<String, String> types = Map.of("id", "int8", "owner", "text", "balance", "numeric");
-        try (Connection connection = cluster.postgres("a").connect(); Statement statement = connection.createStatement()) {
+        Connection connection = cluster.postgres("a").connect();
+        try (Statement statement = connection.createStatement()) {
+            // A session origin only for the transaction: it is released when the connection closes.
             statement.execute("SELECT pg_replication_origin_session_setup('concord_b')");
             connection.setAutoCommit(false);
-            statement.execute(write);
+            if (write != null) {
+                statement.execute(write);
+            }
             Lsn fence;
             try (var rs = statement.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
                 rs.next();
@@ -386,9 +441,10 @@ class CaptureIT {
                 }
             }
             ApplyProgressStore.advance(connection, "concord.changes.b", 0, "b", ++appliedOffsets, fence.value());
-            connection.commit();
-            connection.setAutoCommit(true);
-            statement.execute("SELECT pg_replication_origin_session_reset()");
+            return connection;
+        } catch (Exception e) {
+            connection.close();
+            throw e;
         }
     }
 

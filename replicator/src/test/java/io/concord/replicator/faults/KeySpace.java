@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * and keys private to one DC (created, changed and deleted by that DC only).
  *
  * <p>Hot keys, once deleted, are not inserted again unless a scenario asks for it: a local insert of a key that
- * is absent here, racing an applied batch that leaves the key deleted, hits a gap apply documents (issue 5; see
- * {@code BatchApplier}), which {@code FaultSuiteIT}'s known-bug scenario reproduces.
+ * is absent here, racing an applied batch that leaves the key deleted, is a race of its own (issue 5; see
+ * {@code BatchApplier}, "Rows absent here"), which {@code FaultSuiteIT}'s scenario of deleted hot keys inserted
+ * again drives hard.
  *
  * <p>On {@code record_items} a hot key is deleted at most once in the whole run. Concord does not record a
  * delete/delete "conflict" (both sides agree), so two tombstones meeting would settle a concurrent pair without a

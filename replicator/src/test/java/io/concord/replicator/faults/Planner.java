@@ -27,7 +27,7 @@ final class Planner {
     private final Random random;
     private final boolean reinsertDeleted;
 
-    /** @param reinsertDeleted whether hot keys are inserted again after a delete (the known-bug scenario) */
+    /** @param reinsertDeleted whether hot keys are inserted again after a delete (a scenario of its own) */
     Planner(String dc, KeySpace keys, History history, Random random, boolean reinsertDeleted) {
         this.dc = dc;
         this.keys = keys;
@@ -66,7 +66,7 @@ final class Planner {
             }
             long id = keys.hotKey(random);
             if (reinsertDeleted && roll < 0.35) {
-                // deleted hot keys come back often: the race the known-bug scenario is about
+                // deleted hot keys come back often: the race that scenario is about
                 return write(table, id, Write.Op.INSERT, false, false);
             }
             if (roll < (reinsertDeleted ? 0.65 : 0.8) || table == SuiteTable.RECORD && !keys.claimRecordDelete(id)) {

@@ -128,6 +128,70 @@ class RowStateStoreIT {
     }
 
     @Test
+    void aReplacementIsWrittenOnlyOverTheStateItWasComputedFrom() throws SQLException {
+        RowKey kept = new RowKey("public.t", "[\"1\"]");
+        RowKey moved = new RowKey("public.t", "[\"2\"]");
+        RowKey fresh = new RowKey("public.t", "[\"3\"]");
+        RowKey appeared = new RowKey("public.t", "[\"4\"]");
+        StoredRowState keptBase = stored(kept, "0/90", 0, "base");
+        StoredRowState movedBase = stored(moved, "0/90", 1, "base");
+        store.save(connection, List.of(keptBase, stored(moved, "0/95", 0, "stored by apply since"),
+                stored(appeared, "0/95", 1, "stored by apply since")));
+        connection.commit();
+        Map<RowKey, StoredRowState> bases = new java.util.HashMap<>(Map.of(kept, keptBase, moved, movedBase));
+
+        var refused = store.replace(connection, List.of(stored(kept, "0/80", 0, "local write on top of the base"),
+                stored(moved, "0/99", 0, "local write on a stale base"), stored(fresh, "0/99", 1, "first write"),
+                stored(appeared, "0/99", 2, "first write, but a row appeared")), bases::get);
+        connection.commit();
+
+        assertThat(refused).containsExactlyInAnyOrder(moved, appeared);
+        assertThat(noteOf(kept)).as("written over its base, even at an earlier position").isEqualTo(
+                "local write on top of the base");
+        assertThat(noteOf(moved)).isEqualTo("stored by apply since");
+        assertThat(noteOf(fresh)).isEqualTo("first write");
+        assertThat(noteOf(appeared)).isEqualTo("stored by apply since");
+        connection.commit();
+    }
+
+    /** The race the condition is for: apply stores a state of the row while the replacement waits for it. */
+    @Test
+    void aReplacementWaitingForAConcurrentStoreIsRefusedOnceThatCommits() throws Exception {
+        RowKey key = new RowKey("public.t", "[\"1\"]");
+        StoredRowState base = stored(key, "0/A0", 0, "base");
+        store.save(connection, List.of(base));
+        connection.commit();
+        try (Connection apply = cluster.postgres("a").connect()) {
+            apply.setAutoCommit(false);
+            store.save(apply, List.of(stored(key, "0/A8", 0, "stored by apply")));
+
+            var replacing = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return store.replace(connection, List.of(stored(key, "0/B0", 0, "local write")), k -> base);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> waitingForLocks() > 0);
+            apply.commit();
+
+            assertThat(replacing.get(10, java.util.concurrent.TimeUnit.SECONDS)).containsExactly(key);
+        }
+        connection.commit();
+        assertThat(noteOf(key)).isEqualTo("stored by apply");
+        connection.commit();
+    }
+
+    private static int waitingForLocks() throws SQLException {
+        try (Connection observer = cluster.postgres("a").connect(); Statement statement = observer.createStatement();
+             ResultSet rows = statement.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    @Test
     void ofOneRowSavedTwiceInABatchTheLaterStateWins() throws SQLException {
         RowKey key = new RowKey("public.t", "[\"1\"]");
 
