@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
@@ -184,7 +185,10 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
             return;
         }
         if (decoded instanceof ChangeEvent event) {
-            if (event.getOrigin().equals(config.dc())) {
+            String misplaced = event.getOrigin().equals(config.dc()) ? null : misplaced(partition.topic(), event);
+            if (misplaced != null) {
+                setAside(partition, offset, key, value, "PROVENANCE", misplaced);
+            } else if (event.getOrigin().equals(config.dc())) {
                 metrics.loopDropped();
                 buffer.boundary(event);
             } else {
@@ -203,6 +207,30 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
             setAside(partition, offset, key, value, "UNEXPECTED_RECORD", "record " + partition + "@" + offset
                     + " is a " + decoded.getSchema().getName() + ", which does not belong on a changes topic");
         }
+    }
+
+    /**
+     * Why an event does not belong on {@code topic}, or null if it does. Only a DC's own capture publishes on its
+     * topic, and only a forwarding DC (star hub, ring) publishes other DCs' writes there: an event claiming
+     * otherwise was written by something else (a misrouted mirror, a broken or hostile producer) and must not
+     * teach this DC versions in another DC's name. Kafka ACLs on the topics are what keeps others out; this
+     * check keeps what got in from being applied. Events of this DC's own origin are dropped as loops before.
+     */
+    private String misplaced(String topic, ChangeEvent event) {
+        String peer = peerOfTopic.get(topic);
+        if (peer == null) {
+            return null; // not a peer's changes topic (never subscribed): nothing to hold it against
+        }
+        if (!peer.equals(event.getPublishedBy())) {
+            return "event " + event.getEventId() + " on " + topic + " says it was published by '"
+                    + event.getPublishedBy() + "'; only DC " + peer + " publishes there";
+        }
+        if (!peer.equals(event.getOrigin()) && !config.forwards(peer)) {
+            return "event " + event.getEventId() + " on " + topic + " has origin '" + event.getOrigin() + "', but DC "
+                    + peer + " forwards nothing in a " + config.topology().type().name().toLowerCase(Locale.ROOT)
+                    + " topology: only its own writes belong there";
+        }
+        return null;
     }
 
     private void setAside(TopicPartition partition, long offset, byte[] key, byte[] value, String errorClass,

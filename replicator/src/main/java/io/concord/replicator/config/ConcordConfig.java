@@ -125,7 +125,12 @@ public record ConcordConfig(
 
     /** Whether this DC forwards changes it applied (star hub, ring member). */
     public boolean forwardsAppliedChanges() {
+        return forwards(dc);
+    }
+
+    /** Whether DC {@code id} forwards the changes it applied, so that its topic carries other DCs' writes too. */
+    public boolean forwards(String id) {
         return topology.type() == TopologyType.RING
-                || topology.type() == TopologyType.STAR && dc.equals(topology.hub());
+                || topology.type() == TopologyType.STAR && id.equals(topology.hub());
     }
 }

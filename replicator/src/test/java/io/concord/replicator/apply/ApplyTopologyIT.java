@@ -108,7 +108,7 @@ class ApplyTopologyIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void heartbeatsOfThePeerAreRecordedWithTheirLag() throws Exception {
         String status = "SELECT peer || ' ' || (heartbeat_lsn > 0) || ' ' || (lag_millis BETWEEN 0 AND 60000) || ' '"
                 + " || (last_heartbeat_at > now() - interval '1 minute') FROM concord.peer_status";
@@ -185,8 +185,31 @@ class ApplyTopologyIT {
         assertThat(query("a", "SELECT count(*) FROM items WHERE id = 31")).isEqualTo("0");
     }
 
+    /** In a mesh only b's capture publishes on b's topic, and only b's own writes. */
     @Test
     @Order(5)
+    void eventsThatDoNotBelongOnThePeersTopicBecomeDeadLetters() throws Exception {
+        sql("b", "INSERT INTO items VALUES (35, 'template', 35)");
+        awaitConverged("items", "id = 35", "35:template:35", 1);
+        ChangeEvent template = lastEventOf("b", 35);
+        ChangeEvent otherPublisher = ChangeEvent.newBuilder(template).setEventId("x/forged-publisher")
+                .setPublishedBy("x").build();
+        ChangeEvent otherOrigin = ChangeEvent.newBuilder(template).setEventId("c/forged-origin").setOrigin("c").build();
+        publish("concord.changes.b", null, codec.encode(withId(otherPublisher, 36)));
+        publish("concord.changes.b", null, codec.encode(withId(otherOrigin, 37)));
+        sql("b", "INSERT INTO items VALUES (38, 'after the forgeries', 38)");
+
+        awaitConverged("items", "id = 38", "38:after the forgeries:38", 1);
+        assertThat(query("a", "SELECT count(*) FROM items WHERE id IN (36, 37)")).isEqualTo("0");
+        assertThat(query("a", "SELECT string_agg(error_class || ': ' || reason, ' | ' ORDER BY source_offset)"
+                + " FROM concord.dead_letters WHERE error_class = 'PROVENANCE'"))
+                .isEqualTo("PROVENANCE: event x/forged-publisher on concord.changes.b says it was published by 'x';"
+                        + " only DC b publishes there | PROVENANCE: event c/forged-origin on concord.changes.b has"
+                        + " origin 'c', but DC b forwards nothing in a mesh topology: only its own writes belong there");
+    }
+
+    @Test
+    @Order(6)
     void eventsStreamsCommittedButPostgresNeverGotAreReadAgainFromTheApplyProgress() throws Exception {
         String progress = "SELECT next_offset FROM concord.apply_progress WHERE topic = 'concord.changes.b'";
         restartApplyOfA(admin -> {
@@ -201,7 +224,7 @@ class ApplyTopologyIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void replayingFromOffsetZeroChangesNothing() throws Exception {
         String before = state("a");
         String progress = "SELECT next_offset FROM concord.apply_progress WHERE topic = 'concord.changes.b'";

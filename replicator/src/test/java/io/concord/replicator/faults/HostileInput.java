@@ -37,8 +37,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Writes hostile records straight onto DC a's changes topic, which b and c consume, as a broken or malicious
  * producer would, while the pipeline runs: garbage, an unknown schema fingerprint, events for an unconfigured
- * table, an unknown column, a value of the wrong type, a 10 MB value, an event whose origin is the receiving DC,
- * and a flood of duplicates of a real event. Each record's offset is kept with what must become of it.
+ * table, an unknown column, a value of the wrong type, a 10 MB value, real events of b and of c (each a loop for
+ * the DC it came from, and misplaced for the other: in a mesh only a's own writes belong on a's topic), and a flood
+ * of duplicates of a real event. Each record's offset is kept with what must become of it.
  *
  * <p>Every record must be set aside or dropped by both receivers alike: one they applied would exist in b and c
  * but not in a, which the convergence check would catch.
@@ -60,8 +61,15 @@ final class HostileInput implements AutoCloseable {
      * @param deadLetter    whether each receiver must set it aside (else it must be dropped: a loop or a duplicate)
      * @param errorClass    the dead letter's expected error class, when it is one
      * @param reasonContains a phrase the dead letter's reason must contain
+     * @param loopOf        the receiver whose own event it is, which drops it as a loop instead; or null
      */
-    record Injected(String kind, long offset, boolean deadLetter, String errorClass, String reasonContains) {
+    record Injected(String kind, long offset, boolean deadLetter, String errorClass, String reasonContains,
+            String loopOf) {
+
+        /** Whether receiver {@code dc} must set it aside. */
+        boolean setAsideBy(String dc) {
+            return deadLetter && !dc.equals(loopOf);
+        }
     }
 
     private final String prefix;
@@ -141,8 +149,14 @@ final class HostileInput implements AutoCloseable {
                 keys.hostileKey(5), commitLsn, row(keys.hostileKey(5), text("val", huge), int8("n", 5)))), true,
                 null, "value too long"));
 
-        // A real event of b, on a's topic: b must drop it as its own (a loop), c as one it has already taken in.
-        injected.add(send("event whose origin is the receiving DC", realEvent("b").value(), false, null, null));
+        // Real events of b and c on a's topic: each DC drops its own as a loop; the other sets it aside, as a's
+        // topic carries only a's writes in a mesh.
+        for (String origin : RECEIVERS) {
+            Injected looped = send("event of " + origin + " on a's topic", realEvent(origin).value(), true,
+                    "PROVENANCE", "only DC " + TOPIC_DC + " publishes there");
+            injected.add(new Injected(looped.kind(), looped.offset(), true, looped.errorClass(),
+                    looped.reasonContains(), origin));
+        }
         producer.flush();
         return injected;
     }
@@ -156,15 +170,15 @@ final class HostileInput implements AutoCloseable {
         }
         producer.flush();
         return new Injected[] {
-            new Injected("duplicate flood (first)", sent.get(0).get().offset(), false, null, null),
-            new Injected("duplicate flood (last)", sent.get(copies - 1).get().offset(), false, null, null)};
+            new Injected("duplicate flood (first)", sent.get(0).get().offset(), false, null, null, null),
+            new Injected("duplicate flood (last)", sent.get(copies - 1).get().offset(), false, null, null, null)};
     }
 
     private Injected send(String kind, byte[] value, boolean deadLetter, String errorClass, String reason)
             throws Exception {
         RecordMetadata metadata = producer.send(new ProducerRecord<>(topic, kind.getBytes(StandardCharsets.UTF_8),
                 value)).get(60, TimeUnit.SECONDS);
-        return new Injected(kind, metadata.offset(), deadLetter, errorClass, reason);
+        return new Injected(kind, metadata.offset(), deadLetter, errorClass, reason, null);
     }
 
     /**

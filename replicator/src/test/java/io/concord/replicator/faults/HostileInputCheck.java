@@ -36,7 +36,7 @@ final class HostileInputCheck {
             for (HostileInput.Injected record : injected) {
                 DeadLetters.Letter letter = letters.get(record.offset());
                 String where = record.kind() + " (" + topic + "@" + record.offset() + ") in DC " + dc;
-                if (!record.deadLetter()) {
+                if (!record.setAsideBy(dc)) {
                     if (letter != null) {
                         violations.add(where + " should have been dropped, not set aside: " + letter);
                     }

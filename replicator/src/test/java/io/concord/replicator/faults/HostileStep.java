@@ -40,9 +40,8 @@ final class HostileStep implements ScenarioPlan.Step {
             hostile.allowLargeRecords();
             injected.addAll(hostile.injectEach(keys));
             for (HostileInput.Injected record : injected) {
-                if (record.deadLetter()) {
-                    HostileInput.RECEIVERS.forEach(dc -> harness.deadLetters.expect(dc, topic, record.offset()));
-                }
+                HostileInput.RECEIVERS.stream().filter(record::setAsideBy)
+                        .forEach(dc -> harness.deadLetters.expect(dc, topic, record.offset()));
             }
             long start = System.nanoTime();
             flood = hostile.flood(floodSize);
