@@ -328,7 +328,7 @@ public final class BatchApplier implements AutoCloseable {
             }
             afterLock.run();
             stopwatch.done(ApplyPhases.Phase.LOCK);
-            Lsn fence = barrier.target(db);
+            CaptureBarrier.Fence fence = barrier.target(db);
             barrier.await(db, fence);
             afterCaptureWait.run();
             stopwatch.done(ApplyPhases.Phase.CAPTURE_WAIT);
@@ -393,7 +393,7 @@ public final class BatchApplier implements AutoCloseable {
                 deadLetterStore.record(db, letter);
             }
             stopwatch.done(ApplyPhases.Phase.RECORD);
-            if (!saveStates(db, fence)) {
+            if (!saveStates(db, fence.lsn())) {
                 return null; // a local write of a row not locked here was recorded after the fence
             }
             emit(db, forward);

@@ -1,5 +1,6 @@
 package io.concord.replicator.apply;
 
+import io.concord.replicator.capture.FencesPassed;
 import io.concord.replicator.capture.Lsn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -7,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Waits, inside the apply transaction, until capture has recorded every local commit that precedes the
@@ -18,11 +21,11 @@ import java.time.Duration;
  * them committed before the lock was granted, so its commit record lies before the target.
  * <ul>
  *   <li>On PostgreSQL 17 and later the target is the end of a non-transactional, flushed logical message
- *       ({@code pg_logical_emit_message(false, 'concord.apply.fence', '', true)}). It lies after every
+ *       ({@code pg_logical_emit_message(false, 'concord.apply.fence', <name>, true)}). It lies after every
  *       commit record inserted so far, asynchronous commits ({@code synchronous_commit = off}, visible
  *       before they are flushed) included, and flushing it makes the WAL up to it readable by the
- *       walsender even though this transaction's own lock records precede it. Capture ignores the message
- *       (only transactional {@code concord.apply} messages are its business). It is written on a connection
+ *       walsender even though this transaction's own lock records precede it. Capture passes the message's
+ *       name on to {@link FencesPassed} once it has handled it. It is written on a connection
  *       of its own, with no replication origin, as the slot skips whatever carries one.</li>
  *   <li>On PostgreSQL 16 it is {@code pg_current_wal_lsn()}, the WAL write position: every synchronously
  *       committed transaction has flushed its commit record before it became visible, so lies before it.
@@ -42,10 +45,26 @@ import java.time.Duration;
  * </ul>
  * Polling runs on the apply connection in READ COMMITTED: each poll, and the state load that follows, sees
  * capture's latest commit.
+ *
+ * <p>Where capture runs in this process, it also says when it has handled the fence ({@link FencesPassed}; the
+ * message's content names it): that comes several milliseconds before the slot shows it, spares the polls, and
+ * is what the wait mostly ends on. Polling goes on beside it, less often, for a capture that runs elsewhere or
+ * restarted.
  */
 final class CaptureBarrier implements AutoCloseable {
 
+    /** Names this process's fences apart from other processes' (their capture says nothing to us). */
+    private static final String PROCESS = UUID.randomUUID().toString();
+    private static final AtomicLong FENCES = new AtomicLong();
+    /** Between polls of PostgreSQL while a capture in this process will say when it passed the fence. */
+    private static final long POLL_MILLIS_WITH_SIGNAL = 20;
+
+    /** A position capture must pass, and the word from capture that it did (null where none will come). */
+    record Fence(Lsn lsn, FencesPassed.Expected passed) {
+    }
+
     private final String slot;
+    private final FencesPassed signals;
     private final Duration timeout;
     private final BatchApplier.ConnectionSource connections;
     private Boolean flushableMessages;
@@ -53,6 +72,7 @@ final class CaptureBarrier implements AutoCloseable {
 
     CaptureBarrier(String slot, Duration timeout, BatchApplier.ConnectionSource connections) {
         this.slot = slot;
+        this.signals = FencesPassed.of(slot);
         this.timeout = timeout;
         this.connections = connections;
     }
@@ -62,24 +82,36 @@ final class CaptureBarrier implements AutoCloseable {
      * own, with no replication origin: capture's slot skips whatever carries apply's origins (pgoutput
      * {@code origin = none}), and would skip a fence written under one too.
      */
-    Lsn target(Connection applyConnection) throws SQLException {
+    Fence target(Connection applyConnection) throws SQLException {
         if (flushableMessages == null) {
             flushableMessages = applyConnection.getMetaData().getDatabaseMajorVersion() >= 17;
         }
-        String sql = flushableMessages
-                ? "SELECT pg_logical_emit_message(false, 'concord.apply.fence', '', true)::text"
-                : "SELECT pg_current_wal_lsn()::text";
+        FencesPassed.Expected passed = flushableMessages ? signals.expect(PROCESS + "/" + FENCES.incrementAndGet())
+                : null;
         try {
             if (fenceConnection == null) {
                 fenceConnection = connections.open();
                 fenceConnection.setAutoCommit(true);
             }
-            try (Statement statement = fenceConnection.createStatement();
-                 ResultSet row = statement.executeQuery(sql)) {
-                row.next();
-                return Lsn.parse(row.getString(1));
+            if (passed == null) {
+                try (Statement statement = fenceConnection.createStatement();
+                     ResultSet row = statement.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                    row.next();
+                    return new Fence(Lsn.parse(row.getString(1)), null);
+                }
             }
-        } catch (SQLException e) {
+            try (PreparedStatement statement = fenceConnection.prepareStatement(
+                    "SELECT pg_logical_emit_message(false, '" + FencesPassed.PREFIX + "', ?, true)::text")) {
+                statement.setString(1, passed.token());
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    return new Fence(Lsn.parse(row.getString(1)), passed);
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (passed != null) {
+                passed.close();
+            }
             close();
             throw e;
         }
@@ -103,16 +135,22 @@ final class CaptureBarrier implements AutoCloseable {
      *
      * @throws CaptureBehindException if it has not within the timeout (capture stopped or far behind)
      */
-    void await(Connection connection, Lsn target) throws SQLException, CaptureBehindException, InterruptedException {
+    void await(Connection connection, Fence fence) throws SQLException, CaptureBehindException,
+            InterruptedException {
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
         long pause = 1;
-        try (PreparedStatement statement = connection.prepareStatement("""
+        Lsn target = fence.lsn();
+        FencesPassed.Expected passed = fence.passed();
+        try (passed; PreparedStatement statement = connection.prepareStatement("""
                 SELECT (SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?),
                        (SELECT lsn::text FROM concord.capture_progress WHERE slot = ?)""")) {
             statement.setString(1, slot);
             statement.setString(2, slot);
             while (true) {
+                if (passed != null && signals.captureHere() && passed.await(POLL_MILLIS_WITH_SIGNAL)) {
+                    return;
+                }
                 String confirmed;
                 String progress;
                 try (ResultSet row = statement.executeQuery()) {
@@ -129,12 +167,22 @@ final class CaptureBarrier implements AutoCloseable {
                             + ", capture progress " + progress + "): is capture running? Apply may not compare"
                             + " versions before capture has recorded every local write of the rows");
                 }
-                Thread.sleep(pause);
+                if (passed != null && signals.captureHere()) {
+                    continue; // the signal's wait is the pause
+                }
+                if (passed != null ? passed.await(pause) : sleep(pause)) {
+                    return;
+                }
                 // Capture usually passes the target within milliseconds (it only has to record the previous
                 // batch's states), and every batch waits here: poll tightly for a second, then back off.
                 pause = Math.min(System.nanoTime() - started < 1_000_000_000L ? 2 : 50, pause * 2);
             }
         }
+    }
+
+    private static boolean sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return false;
     }
 
     private static boolean passed(String position, Lsn target) {

@@ -99,6 +99,9 @@ final class CaptureLoop {
      */
     private final Map<RowKey, StoredRowState> bases = new HashMap<>();
     private final AppliedBatchMessage appliedMessages;
+    private final FencesPassed fences;
+    /** Fences met in the batch in hand: apply learns they are passed once the batch is flushed. */
+    private final List<String> fencesInBatch = new ArrayList<>();
 
     private CaptureTransaction transaction;
     private final List<StoredRowState> dirty = new ArrayList<>();
@@ -134,6 +137,7 @@ final class CaptureLoop {
         this.versioner = new ChangeVersioner(dc, clock);
         this.cache = new RowStateCache(settings.cachedRows());
         this.appliedMessages = new AppliedBatchMessage(codec);
+        this.fences = FencesPassed.of(settings.slot());
     }
 
     /** Runs until {@code running} turns false or something fails; the caller handles restarts. */
@@ -347,6 +351,8 @@ final class CaptureLoop {
             if (!transaction.alreadyCaptured()) {
                 recordApplied(message);
             }
+        } else if (item instanceof LogicalMessage message && FencesPassed.fenceOf(message) != null) {
+            fencesInBatch.add(FencesPassed.fenceOf(message));
         }
     }
 
@@ -446,6 +452,9 @@ final class CaptureLoop {
             confirm(stream, pendingConfirm);
             pendingConfirm = null;
         }
+        // Every commit before a fence in the WAL came before it in the stream, and is persisted by now.
+        fencesInBatch.forEach(fences::passed);
+        fencesInBatch.clear();
     }
 
     private void heartbeatIfDue() {

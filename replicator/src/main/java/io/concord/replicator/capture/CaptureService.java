@@ -120,8 +120,14 @@ public final class CaptureService implements Runnable {
                 LOG.info("capture of DC {} is active (epoch {}), resuming after {}", config.dc(), epoch, progress.lsn());
                 CapturedTables tables = CapturedTables.load(config, ResolverRegistry.load(), state);
                 state.commit();
-                new CaptureLoop(DcId.of(config.dc()), tables, state, new RowStateStore(), progressStore, progress, epoch,
-                        publisher, new EventCodec(), settings, metrics, Clock.systemUTC()).run(stream, running::get);
+                FencesPassed.of(settings.slot()).captureActive(true);
+                try {
+                    new CaptureLoop(DcId.of(config.dc()), tables, state, new RowStateStore(), progressStore, progress,
+                            epoch, publisher, new EventCodec(), settings, metrics, Clock.systemUTC())
+                            .run(stream, running::get);
+                } finally {
+                    FencesPassed.of(settings.slot()).captureActive(false);
+                }
             }
         }
     }
