@@ -4,11 +4,22 @@ import io.concord.replicator.cli.DcRuntime;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.config.ConfigLoader;
 import io.concord.replicator.install.Installer;
+import io.concord.event.ChangeEvent;
+import io.concord.event.codec.EventCodec;
+import io.concord.event.codec.EventDecodingException;
+import io.concord.replicator.types.PgTextCodec;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Concord between a database on {@code a} and one on {@code b}, run in this JVM as {@code concord run} runs it
@@ -83,6 +94,48 @@ final class ConcordReplication implements Replication {
                     + " flushed to ' || pg_current_wal_flush_lsn() FROM pg_replication_slots WHERE slot_name = ?",
                     sourceConfig.capture().slot()) + ")");
         }
+    }
+
+    /**
+     * When capture sent the event of each row {@code 1..rows} of {@code items} to Kafka (the record's timestamp,
+     * taken at the send, before the Kafka transaction commits), in epoch milliseconds by row id; 0 where none
+     * was found. Read from a's topic, committed records only.
+     */
+    long[] publishedMillis(int rows) {
+        long[] published = new long[rows + 1];
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        TopicPartition partition = new TopicPartition(sourceConfig.topics().changes(BenchCluster.SOURCE), 0);
+        EventCodec codec = new EventCodec();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    try {
+                        if (codec.decode(record.value()) instanceof ChangeEvent event
+                                && event.getTable().getName().equals("items")) {
+                            long id = Long.parseLong(PgTextCodec.encode(event.getKey().get(0).getValue()));
+                            if (id >= 1 && id <= rows && published[(int) id] == 0) {
+                                published[(int) id] = record.timestamp();
+                            }
+                        }
+                    } catch (EventDecodingException e) {
+                        throw new IllegalStateException("a record on " + partition + " cannot be read", e);
+                    }
+                }
+            }
+        }
+        return published;
+    }
+
+    /** Batches b's appliers committed so far. */
+    long applyBatches() {
+        return targetRuntime == null ? 0 : targetRuntime.apply().metrics().batches();
     }
 
     /** Where b's appliers spent their time so far: each step of a batch in seconds, e.g. "lock 0.4 s, ...". */

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -74,9 +75,46 @@ final class LagProbe {
         }
     }
 
+    /** How many rows it watches (ids 1..rows). */
+    int rows() {
+        return rows;
+    }
+
     /** Visible on {@code b} minus committed on {@code a}, per row, in milliseconds. */
     double[] lagsMillis(Db source) throws Exception {
+        long[] committed = commitMicros(source);
         double[] lags = new double[rows];
+        for (int id = 1; id <= rows; id++) {
+            lags[id - 1] = (visibleMicros[id] - committed[id]) / 1000.0;
+        }
+        return lags;
+    }
+
+    /**
+     * The lag of each row cut in two at {@code passedMicros} (by row id, e.g. when it was sent to Kafka): the
+     * part before and the part after, in milliseconds, each sorted; rows without a time are left out.
+     */
+    double[][] lagSplitMillis(Db source, long[] passedMicros) throws Exception {
+        long[] committed = commitMicros(source);
+        double[] before = new double[rows];
+        double[] after = new double[rows];
+        int n = 0;
+        for (int id = 1; id <= rows; id++) {
+            if (passedMicros[id] > 0) {
+                before[n] = (passedMicros[id] - committed[id]) / 1000.0;
+                after[n++] = (visibleMicros[id] - passedMicros[id]) / 1000.0;
+            }
+        }
+        before = Arrays.copyOf(before, n);
+        after = Arrays.copyOf(after, n);
+        Arrays.sort(before);
+        Arrays.sort(after);
+        return new double[][] {before, after};
+    }
+
+    /** The commit time on {@code a} of each row, in microseconds, by id. */
+    private long[] commitMicros(Db source) throws Exception {
+        long[] committed = new long[rows + 1];
         try (Connection connection = source.connect(); PreparedStatement commits = connection.prepareStatement(
                 "SELECT id, (extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000000)::bigint FROM items"
                         + " WHERE id >= 1 AND id <= ?")) {
@@ -84,8 +122,7 @@ final class LagProbe {
             try (ResultSet rs = commits.executeQuery()) {
                 int read = 0;
                 while (rs.next()) {
-                    int id = (int) rs.getLong(1);
-                    lags[id - 1] = (visibleMicros[id] - rs.getLong(2)) / 1000.0;
+                    committed[(int) rs.getLong(1)] = rs.getLong(2);
                     read++;
                 }
                 if (read != rows) {
@@ -93,7 +130,7 @@ final class LagProbe {
                 }
             }
         }
-        return lags;
+        return committed;
     }
 
     /** Time between two polls' ends, in milliseconds: the resolution of a visibility time. */

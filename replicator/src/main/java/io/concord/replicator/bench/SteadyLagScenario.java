@@ -80,6 +80,14 @@ final class SteadyLagScenario implements Scenario {
                     lags[lags.length - 1], written.achievedRate(), Samples.percentile(cycles, 50));
             if (pair.replication() instanceof ConcordReplication concord) {
                 progress.log("%s concord: apply's time by step: %s", id(), concord.applyPhases());
+                long[] publishedMicros = Arrays.stream(concord.publishedMillis(probe.rows())).map(m -> m * 1000)
+                        .toArray();
+                double[][] split = probe.lagSplitMillis(pair.source(), publishedMicros);
+                progress.log("%s concord: of the lag, commit on a -> sent to Kafka by capture p50 %.1f ms, p99 %.1f ms;"
+                        + " sent -> visible on b p50 %.1f ms, p99 %.1f ms (%,d rows, %,d apply batches)", id(),
+                        Samples.percentile(split[0], 50), Samples.percentile(split[0], 99),
+                        Samples.percentile(split[1], 50), Samples.percentile(split[1], 99), split[0].length,
+                        concord.applyBatches());
             }
         }
     }
