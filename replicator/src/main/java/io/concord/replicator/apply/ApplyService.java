@@ -5,6 +5,7 @@ import io.concord.replicator.publish.KafkaClientProperties;
 import io.concord.replicator.publish.TopicManager;
 import io.concord.resolver.ResolverRegistry;
 import java.nio.file.Path;
+import io.concord.replicator.store.SessionOptions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -154,7 +155,7 @@ public final class ApplyService implements AutoCloseable {
             properties.setProperty("password", config.postgres().password());
         }
         properties.setProperty("ApplicationName", "concord-apply-" + config.dc());
-        return DriverManager.getConnection(config.postgres().url(), properties);
+        return DriverManager.getConnection(config.postgres().url(), SessionOptions.addTo(properties));
     }
 
     private Properties kafkaProperties(String role) {

@@ -8,6 +8,7 @@ import io.concord.replicator.publish.TopicManager;
 import io.concord.replicator.publish.TransactionalPublisher;
 import io.concord.replicator.store.CaptureProgressStore;
 import io.concord.replicator.store.RowStateStore;
+import io.concord.replicator.store.SessionOptions;
 import io.concord.replicator.types.JdbcTypeCatalog;
 import io.concord.replicator.types.TypeRegistry;
 import io.concord.resolver.ResolverRegistry;
@@ -185,7 +186,7 @@ public final class CaptureService implements Runnable {
             properties.setProperty("password", config.postgres().password());
         }
         properties.setProperty("ApplicationName", "concord-capture-" + config.dc());
-        Connection connection = DriverManager.getConnection(config.postgres().url(), properties);
+        Connection connection = DriverManager.getConnection(config.postgres().url(), SessionOptions.addTo(properties));
         connection.setAutoCommit(false);
         return connection;
     }
