@@ -12,9 +12,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +32,15 @@ final class UserRows {
 
     /** Keys per locking statement, to bound its parameter arrays. */
     private static final int KEYS_PER_LOCK = 5_000;
+
+    /** Shapes of statements remembered; a table has few (its column sets), this only bounds a pathological one. */
+    private static final int STATEMENTS_REMEMBERED = 1_000;
+
+    /** What a row's statement depends on: it is built once per shape, not once per row. */
+    private record Shape(ApplyTable table, boolean delete, Set<String> columns, boolean locked) {
+    }
+
+    private final Map<Shape, String> statements = new HashMap<>();
 
     /**
      * Locks the rows of {@code targets} (all of one table) that exist, in key order ({@code FOR UPDATE}),
@@ -106,7 +117,7 @@ final class UserRows {
             if (current.isTombstone() && !target.locked) {
                 continue; // nothing there to delete
             }
-            byStatement.computeIfAbsent(sql(target, current), s -> new ArrayList<>()).add(target);
+            byStatement.computeIfAbsent(statementFor(target, current), s -> new ArrayList<>()).add(target);
         }
         List<Target> raced = new ArrayList<>();
         for (Map.Entry<String, List<Target>> group : byStatement.entrySet()) {
@@ -248,6 +259,20 @@ final class UserRows {
             }
         }
         return false;
+    }
+
+    private String statementFor(Target target, VersionedRow current) {
+        Shape shape = new Shape(target.table, current.isTombstone(), current.isTombstone() ? Set.of()
+                : current.row().columns(), target.locked);
+        String sql = statements.get(shape);
+        if (sql == null) {
+            if (statements.size() >= STATEMENTS_REMEMBERED) {
+                statements.clear();
+            }
+            sql = sql(target, current);
+            statements.put(new Shape(shape.table(), shape.delete(), Set.copyOf(shape.columns()), shape.locked()), sql);
+        }
+        return sql;
     }
 
     private static String sql(Target target, VersionedRow current) {
