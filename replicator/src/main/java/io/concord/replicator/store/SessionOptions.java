@@ -20,18 +20,35 @@ import java.util.Properties;
  *       close to a sequential one for them.</li>
  * </ul>
  * Only Concord's own sessions get these; the application's are untouched.
+ *
+ * <p>Apply's sessions also commit with {@code synchronous_commit = off}, as PostgreSQL's own subscriptions do
+ * by default: a batch's progress ({@code concord.apply_progress}) commits with its rows, so a crash that loses
+ * the last unflushed commits loses their progress too, and apply reads those events from Kafka again. Nothing
+ * depends on an applied commit before it is flushed: capture reads it (star hub, ring) only once the walsender
+ * may send it, which is after the flush, and any later local commit that saw it flushes it first (the WAL is
+ * one sequence). Every batch still waits for one flush, its capture fence's.
  */
 public final class SessionOptions {
 
     static final String OPTIONS = "-c plan_cache_mode=force_custom_plan -c random_page_cost=1.1";
+    static final String APPLY_OPTIONS = OPTIONS + " -c synchronous_commit=off";
 
     private SessionOptions() {
     }
 
-    /** Adds the options to a connection's properties, after any already there (the user's go first). */
+    /** Adds capture's options to a connection's properties, after any already there (the user's go first). */
     public static Properties addTo(Properties properties) {
+        return add(properties, OPTIONS);
+    }
+
+    /** Adds apply's options to a connection's properties, after any already there. */
+    public static Properties addApplyTo(Properties properties) {
+        return add(properties, APPLY_OPTIONS);
+    }
+
+    private static Properties add(Properties properties, String options) {
         String given = properties.getProperty("options");
-        properties.setProperty("options", given == null || given.isBlank() ? OPTIONS : given + " " + OPTIONS);
+        properties.setProperty("options", given == null || given.isBlank() ? options : given + " " + options);
         return properties;
     }
 }
