@@ -133,6 +133,12 @@ final class ConcordReplication implements Replication {
         return published;
     }
 
+    /** Capture batches of both DCs aborted and versioned again because apply stored a state meanwhile. */
+    long captureBatchesRedone() {
+        return (sourceRuntime == null ? 0 : sourceRuntime.capture().metrics().restartsForMovedState())
+                + (targetRuntime == null ? 0 : targetRuntime.capture().metrics().restartsForMovedState());
+    }
+
     /** Batches b's appliers committed so far. */
     long applyBatches() {
         return targetRuntime == null ? 0 : targetRuntime.apply().metrics().batches();

@@ -77,8 +77,9 @@ final class ConflictScenario implements Scenario {
             result.add("time to converge", "s", false, "concord", convergeSeconds);
             result.add("writes, both DCs", "tx/s", true, "concord", writes / loadSeconds);
             progress.log("%s concord: %,.0f conflicts/s under load, %,d in all, converged %.2f s after the load"
-                    + " (%,.0f writes/s)", id(), conflictsDuringLoad / loadSeconds, conflicts, convergeSeconds,
-                    writes / loadSeconds);
+                    + " (%,.0f writes/s; capture batches redone because apply stored a state meanwhile: %d)", id(),
+                    conflictsDuringLoad / loadSeconds, conflicts, convergeSeconds, writes / loadSeconds,
+                    concord.captureBatchesRedone());
         }
         result.note("conflicts = both DCs' appliers' conflict counters; converged = the two DCs' rows equal in two"
                 + " checks " + CONVERGENCE_POLL_MILLIS + " ms apart, timed at the first; native has no conflict"
