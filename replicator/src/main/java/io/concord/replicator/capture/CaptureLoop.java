@@ -427,7 +427,7 @@ final class CaptureLoop {
             if (!moved.isEmpty()) {
                 publisher.abort();
                 state.rollback();
-                throw new RowStateMovedException(moved, lastWholeTransaction);
+                throw new RowStateMovedException(moved, savedProgress != null ? savedProgress : alreadyCapturedUpTo);
             }
             for (DeadLetterStore.DeadLetter letter : deadLetters) {
                 deadLetterStore.record(state, letter);

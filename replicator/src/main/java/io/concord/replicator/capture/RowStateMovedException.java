@@ -12,9 +12,10 @@ final class RowStateMovedException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    RowStateMovedException(Set<RowKey> rows, Lsn after) {
-        super("apply stored a state of " + describe(rows) + " since this batch read them; the batch after "
-                + after + " is versioned again");
+    /** @param resumeAfter the last transaction whose states are saved: capture reads again after it */
+    RowStateMovedException(Set<RowKey> rows, Lsn resumeAfter) {
+        super("apply stored a state of " + describe(rows) + " since this batch read them; what came after "
+                + resumeAfter + " is versioned again");
     }
 
     private static String describe(Set<RowKey> rows) {
