@@ -155,7 +155,7 @@ public final class ApplyService implements AutoCloseable {
             properties.setProperty("password", config.postgres().password());
         }
         properties.setProperty("ApplicationName", "concord-apply-" + config.dc());
-        return DriverManager.getConnection(config.postgres().url(), SessionOptions.addApplyTo(properties));
+        return SessionOptions.applyApplyTo(DriverManager.getConnection(config.postgres().url(), properties));
     }
 
     private Properties kafkaProperties(String role) {

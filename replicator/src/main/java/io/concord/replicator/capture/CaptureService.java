@@ -186,7 +186,7 @@ public final class CaptureService implements Runnable {
             properties.setProperty("password", config.postgres().password());
         }
         properties.setProperty("ApplicationName", "concord-capture-" + config.dc());
-        Connection connection = DriverManager.getConnection(config.postgres().url(), SessionOptions.addTo(properties));
+        Connection connection = SessionOptions.applyTo(DriverManager.getConnection(config.postgres().url(), properties));
         connection.setAutoCommit(false);
         return connection;
     }

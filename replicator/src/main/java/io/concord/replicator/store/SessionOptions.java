@@ -1,10 +1,12 @@
 package io.concord.replicator.store;
 
-import java.util.Properties;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
- * Planner settings for the sessions capture and apply open, given at connection start (no round trip), so
- * that their keyed lookups stay index lookups whatever the tables' size and statistics.
+ * Planner settings for the sessions capture and apply open, set once per connection, so that their keyed
+ * lookups stay index lookups whatever the tables' size and statistics.
  *
  * <p>Their statements look rows up by keys passed as arrays ({@code unnest(?::text[]) JOIN t ON t.key = ...}),
  * the same statement text for every batch:
@@ -30,25 +32,33 @@ import java.util.Properties;
  */
 public final class SessionOptions {
 
-    static final String OPTIONS = "-c plan_cache_mode=force_custom_plan -c random_page_cost=1.1";
-    static final String APPLY_OPTIONS = OPTIONS + " -c synchronous_commit=off";
+    private static final String SETTINGS = "SET plan_cache_mode = force_custom_plan; SET random_page_cost = 1.1";
+    private static final String APPLY_SETTINGS = SETTINGS + "; SET synchronous_commit = off";
 
     private SessionOptions() {
     }
 
-    /** Adds capture's options to a connection's properties, after any already there (the user's go first). */
-    public static Properties addTo(Properties properties) {
-        return add(properties, OPTIONS);
+    /**
+     * Sets capture's options on a connection just opened, outside any transaction (a SET in a transaction
+     * that rolls back is undone). Set by statement, not by the {@code options} connection property: an
+     * {@code options} parameter in the user's JDBC URL replaces that property whole.
+     */
+    public static Connection applyTo(Connection connection) throws SQLException {
+        return set(connection, SETTINGS);
     }
 
-    /** Adds apply's options to a connection's properties, after any already there. */
-    public static Properties addApplyTo(Properties properties) {
-        return add(properties, APPLY_OPTIONS);
+    /** Sets apply's options on a connection just opened, as {@link #applyTo}. */
+    public static Connection applyApplyTo(Connection connection) throws SQLException {
+        return set(connection, APPLY_SETTINGS);
     }
 
-    private static Properties add(Properties properties, String options) {
-        String given = properties.getProperty("options");
-        properties.setProperty("options", given == null || given.isBlank() ? options : given + " " + options);
-        return properties;
+    private static Connection set(Connection connection, String settings) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(settings);
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
     }
 }
