@@ -351,8 +351,11 @@ final class CaptureLoop {
             if (!transaction.alreadyCaptured()) {
                 recordApplied(message);
             }
-        } else if (item instanceof LogicalMessage message && FencesPassed.fenceOf(message) != null) {
-            fencesInBatch.add(FencesPassed.fenceOf(message));
+        } else if (item instanceof LogicalMessage message) {
+            String fence = FencesPassed.fenceOf(message);
+            if (fence != null) {
+                fencesInBatch.add(fence);
+            }
         }
     }
 

@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * standby's apply beside another instance's capture), nobody calls {@link #passed}, and apply's polling of
  * PostgreSQL, which always goes on beside, decides.
  *
- * <p>One per replication slot; thread-safe.
+ * <p>One per replication slot name in the process; thread-safe. Two DCs run in one process under the same slot
+ * name (on different servers) would only cost each other the signal: a fence is named apart from every other,
+ * so one DC's capture never speaks for the other's, whose appliers then learn it from polling.
  */
 public final class FencesPassed {
 
