@@ -20,7 +20,7 @@ public final class ApplyTopology {
 
     static final String SOURCE = "peer-changes";
     static final String PROCESSOR = "apply";
-    private static final int FETCH_WAIT_MILLIS = 10;
+    private static final int FETCH_WAIT_MILLIS = 200;
     private static final long POLL_MILLIS = 5;
 
     private ApplyTopology() {
@@ -64,8 +64,12 @@ public final class ApplyTopology {
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
                 Math.max(100, config.apply().batchSize()));
-        // Latency: a fetch that finds nothing new waits on the broker up to fetch.max.wait.ms (500 ms by default),
-        // and an idle stream thread blocks in poll for poll.ms (100 ms), which delays the batch timer as much.
+        // An idle stream thread blocks in poll for poll.ms (100 ms by default), which would delay the batch timer as
+        // much. A fetch waits on the broker up to fetch.max.wait.ms only while nothing new is committed: the broker
+        // answers it as soon as a transaction's marker moves the last stable offset. So the wait costs no latency,
+        // while a short one (10 ms, tried before) made every idle consumer send a hundred empty fetches a second,
+        // which cost the broker more CPU than the records did (bench, steady lag: broker CPU 6.5 s -> 3.9 s per
+        // 30 s with this and fewer offset commits, lag from Kafka to b unchanged).
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), FETCH_WAIT_MILLIS);
         properties.put(StreamsConfig.POLL_MS_CONFIG, POLL_MILLIS);
         return properties;

@@ -91,6 +91,9 @@ final class BacklogScenario implements Scenario {
         result.note("apply rate = backlog rows / (end marker visible on b - start marker visible on b), polled every "
                 + MarkerProbe.POLL_MICROS / 1000 + " ms; catch-up = resume to end marker visible, which for Concord"
                 + " includes starting b's runtime (Kafka Streams joining its group)");
+        result.note("cpu per row = CPU time of both PostgreSQL servers and of the bench JVM (Concord, the embedded"
+                + " broker) from resume to caught up, per backlog row; Concord's capture ran before that, native's"
+                + " decoding is inside it");
         result.note("Concord's backlog is captured and in Kafka before apply resumes (its capture never pauses);"
                 + " native's is decoded by its walsender after the subscription is enabled, inside the timed window");
     }
@@ -125,9 +128,12 @@ final class BacklogScenario implements Scenario {
     private void measure(Replication replication, Db source, Db target, String expected, ScenarioResult result)
             throws Exception {
         MarkerProbe probe = new MarkerProbe(target);
+        CpuMeter cpu = new CpuMeter(source, target);
+        Map<String, Long> cpuBefore = cpu.sample();
         long resumed = System.nanoTime();
         replication.resumeApply();
         MarkerProbe.Seen seen = probe.awaitEnd(settings.applyTimeout());
+        Map<String, Long> cpuSpent = CpuMeter.spent(cpuBefore, cpu.sample());
         String actual = target.itemsChecksum();
         if (!actual.equals(expected)) {
             String problem = replication.system() + " left " + target.name() + " different from its source after the"
@@ -141,6 +147,11 @@ final class BacklogScenario implements Scenario {
                 Duration.ofNanos(seen.endNanos() - resumed).toMillis() / 1000.0);
         progress.log("%s %s: %,.0f rows/s, caught up in %.2f s", id(), replication.system(),
                 backlogRows() / applySeconds, (seen.endNanos() - resumed) / 1e9);
+        if (cpu.available()) {
+            result.add("cpu per row", "µs", false, replication.system(), CpuMeter.total(cpuSpent) / 1e3 / backlogRows());
+            progress.log("%s %s: cpu from resume to caught up: %s", id(), replication.system(),
+                    CpuMeter.describe(cpuSpent));
+        }
         if (replication instanceof ConcordReplication concord) {
             progress.log("%s concord: apply's time by step: %s", id(), concord.applyPhases());
         }

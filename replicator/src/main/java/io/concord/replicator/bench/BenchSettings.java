@@ -15,6 +15,7 @@ record BenchSettings(
         int updatedRows,
         int lagRate,
         Duration lagDuration,
+        Duration lagWarmup,
         int lagWriters,
         int overheadClients,
         Duration overheadDuration,
@@ -24,18 +25,20 @@ record BenchSettings(
         Duration applyTimeout) {
 
     static BenchSettings defaults() {
-        return new BenchSettings(3, 200_000, 200, 1_000, 100_000, 100_000, 2_000, Duration.ofSeconds(30), 4, 4,
+        return new BenchSettings(3, 200_000, 200, 1_000, 100_000, 100_000, 2_000, Duration.ofSeconds(30),
+                Duration.ofSeconds(10), 4, 4,
                 Duration.ofSeconds(20), 1_000, Duration.ofSeconds(30), 2, Duration.ofMinutes(30));
     }
 
     static BenchSettings quick() {
-        return new BenchSettings(1, 5_000, 5, 1_000, 3_000, 3_000, 2_000, Duration.ofSeconds(3), 4, 4,
+        return new BenchSettings(1, 5_000, 5, 1_000, 3_000, 3_000, 2_000, Duration.ofSeconds(3),
+                Duration.ofSeconds(1), 4, 4,
                 Duration.ofSeconds(3), 1_000, Duration.ofSeconds(3), 2, Duration.ofMinutes(5));
     }
 
     BenchSettings withRepetitions(int repetitions) {
         return new BenchSettings(repetitions, singleRowTransactions, batchTransactions, rowsPerBatchTransaction,
-                updates, updatedRows, lagRate, lagDuration, lagWriters, overheadClients, overheadDuration, hotRows,
+                updates, updatedRows, lagRate, lagDuration, lagWarmup, lagWriters, overheadClients, overheadDuration, hotRows,
                 conflictDuration, conflictWritersPerDc, applyTimeout);
     }
 }

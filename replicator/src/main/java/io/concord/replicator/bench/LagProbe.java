@@ -1,5 +1,6 @@
 package io.concord.replicator.bench;
 
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,6 +30,7 @@ final class LagProbe {
     private final int rows;
     private final long[] visibleMicros;
     private final List<Double> cycleMillis = new ArrayList<>();
+    private volatile long cpuNanos;
 
     LagProbe(Db target, int rows) {
         this.target = target;
@@ -38,6 +40,20 @@ final class LagProbe {
 
     /** Polls until every row is visible; fails after {@code timeout} from the call. */
     void awaitAll(Duration timeout) throws Exception {
+        long cpuAtStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        try {
+            poll(timeout);
+        } finally {
+            cpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuAtStart;
+        }
+    }
+
+    /** The CPU time {@link #awaitAll} took on its thread (the bench's own share, apart from the systems'). */
+    long cpuNanos() {
+        return cpuNanos;
+    }
+
+    private void poll(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         BitSet seen = new BitSet(rows + 1);
         long lowestMissing = 1;

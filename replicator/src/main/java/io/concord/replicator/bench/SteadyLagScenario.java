@@ -13,6 +13,9 @@ import java.util.concurrent.FutureTask;
  */
 final class SteadyLagScenario implements Scenario {
 
+    /** The warm-up's rows: ids the probe never looks at (it watches 1..rows). */
+    private static final long WARMUP_FIRST_ID = 1_000_000_001L;
+
     private final BenchCluster cluster;
     private final BenchSettings settings;
     private final Progress progress;
@@ -39,6 +42,7 @@ final class SteadyLagScenario implements Scenario {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("transactions_per_second", settings.lagRate());
         parameters.put("seconds", settings.lagDuration().toSeconds());
+        parameters.put("warmup_seconds", settings.lagWarmup().toSeconds());
         parameters.put("writer_connections", settings.lagWriters());
         parameters.put("probe_period_ms", LagProbe.PERIOD_MICROS / 1000.0);
         return parameters;
@@ -49,14 +53,34 @@ final class SteadyLagScenario implements Scenario {
         for (String system : Scenario.order(repetition)) {
             runOnce(system, result);
         }
+        result.note("before each run, " + settings.lagWarmup().toSeconds() + " s of the same writes (rows not"
+                + " measured) and a wait until b has them: the lag is the steady state's, not the JIT's warm-up");
+        result.note("cpu = CPU time of every process and thread involved (both PostgreSQL servers, writer's"
+                + " backends included; the bench JVM: Concord, the embedded broker, the writer, the probe) from the"
+                + " writer's start until b had every row, per row written");
         result.note("lag = time the row was first seen on b by a poller (every " + LagProbe.PERIOD_MICROS / 1000
                 + " ms, by primary key) minus pg_xact_commit_timestamp on a; late by less than one poll cycle"
                 + " (see probe cycle)");
     }
 
+    /** Writes at the scenario's rate for the warm-up time, ids far above the measured ones, until b has them. */
+    private void warmUp(ReplicatedPair pair) throws Exception {
+        if (settings.lagWarmup().isZero()) {
+            return;
+        }
+        RateLimitedWriter warmup = new RateLimitedWriter(pair.source(), settings.lagRate(), settings.lagWarmup(),
+                settings.lagWriters(), WARMUP_FIRST_ID);
+        warmup.run();
+        Waits.until("the warm-up rows to reach " + pair.target(), settings.applyTimeout(),
+                () -> pair.target().queryLong("SELECT count(*) FROM items WHERE id >= ?", WARMUP_FIRST_ID)
+                        == warmup.rows());
+    }
+
     private void runOnce(String system, ScenarioResult result) throws Exception {
         try (ReplicatedPair pair = ReplicatedPair.start(cluster, system, "lww")) {
             pair.awaitFlowing(settings.applyTimeout());
+            warmUp(pair);
+            CpuMeter cpu = new CpuMeter(pair.source(), pair.target());
             RateLimitedWriter writer = new RateLimitedWriter(pair.source(), settings.lagRate(), settings.lagDuration(),
                     settings.lagWriters());
             LagProbe probe = new LagProbe(pair.target(), (int) writer.rows());
@@ -65,8 +89,11 @@ final class SteadyLagScenario implements Scenario {
                 return null;
             });
             new Thread(probing, "bench-lag-probe").start();
+            Map<String, Long> cpuBefore = cpu.sample();
             RateLimitedWriter.Outcome written = writer.run();
             probing.get();
+            Map<String, Long> cpuSpent = CpuMeter.apart(CpuMeter.apart(CpuMeter.spent(cpuBefore, cpu.sample()),
+                    "bench writer", written.cpuNanos()), "bench probe", probe.cpuNanos());
             double[] lags = probe.lagsMillis(pair.source());
             Arrays.sort(lags);
             double[] cycles = Samples.sorted(probe.cycleMillis());
@@ -75,6 +102,10 @@ final class SteadyLagScenario implements Scenario {
             result.add("lag max", "ms", false, system, lags[lags.length - 1]);
             result.add("writer rate reached", "tx/s", true, system, written.achievedRate());
             result.add("probe cycle p99", "ms", false, system, Samples.percentile(cycles, 99));
+            if (cpu.available()) {
+                result.add("cpu per row", "µs", false, system, CpuMeter.total(cpuSpent) / 1e3 / writer.rows());
+                progress.log("%s %s: cpu from the first write until b had all: %s", id(), system, CpuMeter.describe(cpuSpent));
+            }
             progress.log("%s %s: lag p50 %.1f ms, p99 %.1f ms, max %.1f ms (writer %,.0f tx/s, probe cycle p50 %.2f"
                     + " ms)", id(), system, Samples.percentile(lags, 50), Samples.percentile(lags, 99),
                     lags[lags.length - 1], written.achievedRate(), Samples.percentile(cycles, 50));

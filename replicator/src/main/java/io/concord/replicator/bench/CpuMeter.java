@@ -1,0 +1,208 @@
+package io.concord.replicator.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * CPU time spent during a measurement, by who spent it: each PostgreSQL server (all its processes: backends,
+ * walsenders, apply workers, the writer), and in this JVM Concord's capture and apply threads, the embedded Kafka
+ * broker, Kafka clients' own threads, the bench's writers and probe, and the rest (JIT compilers, GC, threads that
+ * ended). On two cores the steady-lag scenario is bound by CPU, not by waits: this is how the two systems' costs
+ * compare, row for row. The bench's own threads (writer, probe) measure themselves: they end before the last
+ * sample ({@link #apart}).
+ *
+ * <p>PostgreSQL's share comes from {@code /proc} (Linux): every live child of the postmaster, plus what the
+ * postmaster reaped from children that exited (its {@code cutime}/{@code cstime}). Where {@code /proc} is missing
+ * the servers' parts are left out and {@link #available()} says so.
+ */
+final class CpuMeter {
+
+    /** Parts of the JVM's CPU, by thread name; unmatched Java threads are the in-process broker's. */
+    private static final String CAPTURE = "concord capture";
+    private static final String APPLY = "concord apply";
+    private static final String CLIENTS = "kafka client threads";
+    private static final String BROKER = "kafka broker";
+    private static final String JIT = "jvm jit";
+    private static final String GC = "jvm gc";
+    private static final String JVM_REST = "jvm other (ended threads)";
+    private static final long TICK_NANOS = 10_000_000L; // USER_HZ is 100 on every Linux this runs on
+
+    private final Map<String, Long> postmasters = new LinkedHashMap<>();
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+
+    /** Meters the servers of {@code a} and {@code b} besides this JVM. */
+    CpuMeter(Db source, Db target) {
+        pidOf(source).ifPresent(pid -> postmasters.put("postgres a", pid));
+        pidOf(target).ifPresent(pid -> postmasters.put("postgres b", pid));
+        if (threads.isThreadCpuTimeSupported() && !threads.isThreadCpuTimeEnabled()) {
+            threads.setThreadCpuTimeEnabled(true);
+        }
+    }
+
+    /** Whether the servers' CPU can be read (Linux {@code /proc}). */
+    boolean available() {
+        return postmasters.size() == 2;
+    }
+
+    /** CPU nanoseconds spent so far, by part (threads and processes that exited count where said above). */
+    Map<String, Long> sample() {
+        Map<String, Long> parts = new LinkedHashMap<>();
+        postmasters.forEach((name, pid) -> parts.put(name, serverNanos(pid)));
+        long named = 0;
+        Map<String, Long> jvm = new LinkedHashMap<>();
+        for (String part : new String[] {CAPTURE, APPLY, BROKER, CLIENTS}) {
+            jvm.put(part, 0L);
+        }
+        long[] ids = threads.getAllThreadIds();
+        ThreadInfo[] infos = threads.getThreadInfo(ids);
+        for (int i = 0; i < ids.length; i++) {
+            long nanos = threads.getThreadCpuTime(ids[i]);
+            if (infos[i] == null || nanos < 0) {
+                continue;
+            }
+            jvm.merge(partOf(infos[i].getThreadName()), nanos, Long::sum);
+            named += nanos;
+        }
+        parts.putAll(jvm);
+        Map<String, Long> internal = internalThreads();
+        parts.putAll(internal);
+        named += internal.values().stream().mapToLong(Long::longValue).sum();
+        long process = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        parts.put(JVM_REST, Math.max(0, process - named));
+        return parts;
+    }
+
+    /** The JIT compilers' and the garbage collector's threads (not Java threads: read from {@code /proc/self/task}). */
+    private static Map<String, Long> internalThreads() {
+        Map<String, Long> parts = new LinkedHashMap<>();
+        parts.put(JIT, 0L);
+        parts.put(GC, 0L);
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long nanos = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        parts.merge(JIT, nanos, Long::sum);
+                    } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                        parts.merge(GC, nanos, Long::sum);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // no /proc: their time stays in the rest
+        }
+        return parts;
+    }
+
+    /** What was spent between two samples, by part. */
+    static Map<String, Long> spent(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> spent = new LinkedHashMap<>();
+        after.forEach((part, nanos) -> spent.put(part, Math.max(0, nanos - before.getOrDefault(part, 0L))));
+        return spent;
+    }
+
+    /**
+     * Moves what threads that ended before the last sample measured themselves (the bench's writer and probe) out of
+     * the rest into a part of its own.
+     */
+    static Map<String, Long> apart(Map<String, Long> spent, String part, long nanos) {
+        Map<String, Long> parts = new LinkedHashMap<>(spent);
+        parts.merge(JVM_REST, -nanos, (rest, taken) -> Math.max(0, rest + taken));
+        parts.put(part, nanos);
+        return parts;
+    }
+
+    /** "postgres a 4.1 s, ..., total 17.3 s", in seconds. */
+    static String describe(Map<String, Long> spent) {
+        StringBuilder text = new StringBuilder();
+        long total = 0;
+        for (Map.Entry<String, Long> part : spent.entrySet()) {
+            text.append(part.getKey()).append(' ').append("%.2f s".formatted(part.getValue() / 1e9)).append(", ");
+            total += part.getValue();
+        }
+        return text.append("total ").append("%.2f s".formatted(total / 1e9)).toString();
+    }
+
+    static long total(Map<String, Long> spent) {
+        return spent.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static String partOf(String thread) {
+        if (thread.startsWith("capture-")) {
+            return CAPTURE;
+        }
+        if (thread.contains("StreamThread") || thread.startsWith("concord-apply")) {
+            return APPLY;
+        }
+        if (thread.startsWith("kafka-producer-network-thread") || thread.startsWith("kafka-coordinator-heartbeat")
+                || thread.startsWith("kafka-admin-client-thread") || thread.startsWith("consumer_background")) {
+            return CLIENTS;
+        }
+        return BROKER;
+    }
+
+    /** The postmaster of the server {@code db} is on: the parent of a backend. */
+    private static OptionalLong pidOf(Db db) {
+        try {
+            long backend = db.queryLong("SELECT pg_backend_pid()");
+            return OptionalLong.of(Long.parseLong(stat(backend)[1]));
+        } catch (Exception e) {
+            return OptionalLong.empty(); // no /proc here
+        }
+    }
+
+    /** The postmaster's own CPU, what it reaped from exited children, and its live children's. */
+    private static long serverNanos(long postmaster) {
+        long ticks = 0;
+        try {
+            String[] own = stat(postmaster);
+            ticks += Long.parseLong(own[11]) + Long.parseLong(own[12]) + Long.parseLong(own[13]) + Long.parseLong(own[14]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        Map<Long, Long> children = new HashMap<>();
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                try {
+                    String[] fields = stat(Long.parseLong(process.getFileName().toString()));
+                    if (Long.parseLong(fields[1]) == postmaster) {
+                        children.put(Long.parseLong(process.getFileName().toString()),
+                                Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // exited meanwhile: its time is in the postmaster's cutime/cstime by the next sample
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        for (long child : children.values()) {
+            ticks += child;
+        }
+        return ticks * TICK_NANOS;
+    }
+
+    /**
+     * The fields of {@code /proc/<pid>/stat} after the command name: index 0 is the state, 1 the parent pid, 11
+     * and 12 utime and stime, 13 and 14 cutime and cstime (in clock ticks).
+     */
+    private static String[] stat(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+}
