@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes the peers' change topics in, record by record, and hands whole source transactions to the peer's
  * {@link BatchApplier}: decodes, sets aside what cannot be decoded, drops this DC's own events (a loop),
- * records heartbeats, buffers events per partition until their transaction is whole, and applies a batch
- * once it holds {@code apply.batch-size} events or {@code apply.max-batch-delay} passed.
+ * records heartbeats, buffers events per partition until their transaction is whole, and hands batches to an
+ * {@link ApplyWorker}, which applies them on a thread of its own while this one takes in what comes next (see
+ * {@link #flushIfDue} for when).
  *
  * <h2>Offsets never get ahead of PostgreSQL</h2>
  * Kafka Streams commits the offsets of every record {@link #process} returned from — on rebalance, on
@@ -56,8 +57,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Failures</h2>
  * A batch that fails retryably is tried again with backoff, never skipped; when the topology is stopping,
  * it is left unapplied (read again later). A batch that fails for good becomes dead letters with the
- * reason, and the progress moves past it in the same transaction. Anything else thrown ends in the stream
- * thread's uncaught exception handler ({@link ApplyService}).
+ * reason, and the progress moves past it in the same transaction (both in {@link ApplyWorker}). Anything else
+ * thrown, on the worker too, is thrown on the stream thread when it takes the batch back, and ends in its
+ * uncaught exception handler ({@link ApplyService}).
  *
  * <p>One instance per stream task; not thread-safe (Streams calls it from its task's thread only).
  */
@@ -65,11 +67,9 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApplyProcessor.class);
     private static final long HEARTBEAT_WRITE_MILLIS = 1_000;
-    private static final long MAX_BACKOFF_MILLIS = 10_000;
-    private static final Duration CAPTURE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DEAD_LETTER_RETRIES_EVERY = Duration.ofSeconds(1);
-    /** A record published less than this long ago is at the head of its topic (see atTheHead). */
-    private static final long HEAD_MILLIS = 50;
+    /** How often the stream thread looks whether the worker is done, when no record comes to make it look. */
+    private static final Duration WORKER_CHECK_EVERY = Duration.ofMillis(2);
     /** Streams is asked to commit its position after a batch at most this often (see the class comment). */
     private static final long COMMIT_EVERY_MILLIS = 1_000;
     /** When the last batch started (clock millis). */
@@ -88,12 +88,12 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
     private final EventCodec codec = new EventCodec();
     private final Map<String, String> peerOfTopic = new HashMap<>();
     private final Map<TopicPartition, TransactionBuffer> buffers = new HashMap<>();
-    private final Map<String, BatchApplier> appliers = new HashMap<>();
     private final Map<String, Long> heartbeatWrittenAt = new HashMap<>();
     private ProcessorContext<Void, Void> context;
     private ApplyStore store;
     private DeadLetterSink deadLetters;
     private DeadLetterRetrier retrier;
+    private ApplyWorker worker;
 
     ApplyProcessor(ConcordConfig config, ApplyTables tables, BatchApplier.ConnectionSource connections,
             Producer<byte[], byte[]> deadLetterProducer, GapReader gapReader, BooleanSupplier running,
@@ -115,16 +115,17 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
         this.store = new ApplyStore(connections);
         this.deadLetters = new DeadLetterSink(config.dc(), config.topics().deadLetters(config.dc()), store,
                 deadLetterProducer, codec, clock);
-        Duration every = config.apply().maxBatchDelay().compareTo(Duration.ofMillis(10)) < 0 ? Duration.ofMillis(10)
-                : config.apply().maxBatchDelay();
-        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, now -> flushAll());
-        this.retrier = new DeadLetterRetrier(store, codec, peerOfTopic, this::applier);
+        this.worker = new ApplyWorker(config, tables, connections, peerOfTopic, deadLetterProducer, running, metrics,
+                clock, "concord-apply-" + config.dc() + "-worker-" + context.taskId());
+        context.schedule(WORKER_CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> flushAll());
+        this.retrier = new DeadLetterRetrier(store, codec, peerOfTopic, this::idleApplier);
         context.schedule(DEAD_LETTER_RETRIES_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> retryDeadLetters());
     }
 
     /** Dead letters people asked to retry, of this task's partition ({@code concord dlq retry}). */
     private void retryDeadLetters() {
         try {
+            finishBatch(true); // the retrier applies through the worker's applier: not while the worker does
             retrier.retryRequested(context.taskId().partition());
         } catch (SQLException e) {
             LOG.warn("cannot read the dead letters to retry (trying again in {}): {}", DEAD_LETTER_RETRIES_EVERY,
@@ -135,9 +136,8 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
         }
     }
 
-    private BatchApplier applier(String peer) {
-        return appliers.computeIfAbsent(peer, p -> new BatchApplier(config, p, tables, connections, CAPTURE_TIMEOUT,
-                metrics.phases()));
+    private BatchApplier idleApplier(String peer) {
+        return worker.idleApplier(peer);
     }
 
     @Override
@@ -146,10 +146,11 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
         TopicPartition partition = new TopicPartition(metadata.topic(), metadata.partition());
         TransactionBuffer buffer = buffers.computeIfAbsent(partition, p -> new TransactionBuffer());
         try {
+            finishBatch(false);
             if (!buffer.positioned()) {
                 position(partition, buffer, metadata.offset());
             }
-            take(partition, buffer, metadata.offset(), record.timestamp(), record.key(), record.value());
+            take(partition, buffer, metadata.offset(), record.key(), record.value());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while applying " + partition + "@" + metadata.offset(), e);
@@ -165,18 +166,13 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
             LOG.info("apply of {} resumes at {} where PostgreSQL has applied up to {}: reading the gap first",
                     partition, offset, next);
             gapReader.read(partition, next, offset,
-                    (ConsumerRecord<byte[], byte[]> r) -> take(partition, buffer, r.offset(), Long.MIN_VALUE, r.key(),
-                            r.value()));
+                    (ConsumerRecord<byte[], byte[]> r) -> take(partition, buffer, r.offset(), r.key(), r.value()));
         }
     }
 
-    /**
-     * Takes in one record of a peer's topic.
-     *
-     * @param published when the record was published (its Kafka timestamp, by the publisher's clock)
-     */
-    private void take(TopicPartition partition, TransactionBuffer buffer, long offset, long published, byte[] key,
-            byte[] value) throws InterruptedException {
+    /** Takes in one record of a peer's topic. */
+    private void take(TopicPartition partition, TransactionBuffer buffer, long offset, byte[] key, byte[] value)
+            throws InterruptedException {
         if (offset < buffer.nextOffset) {
             return; // applied already
         }
@@ -199,12 +195,8 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
                 buffer.boundary(event);
             } else {
                 buffer.add(new BatchApplier.RemoteEvent(event, offset));
-                buffer.arrived(clock.millis());
             }
-            if (buffer.whole() >= config.apply().batchSize() || buffer.whole() > 0 && atTheHead(published)
-                    && clock.millis() - lastFlushMillis >= config.apply().maxBatchDelay().toMillis()) {
-                flush(partition, buffer);
-            }
+            flushIfDue(partition, buffer);
         } else if (decoded instanceof Heartbeat heartbeat) {
             buffer.heartbeat(heartbeat.getDc());
             heartbeat(heartbeat, buffer.isEmpty() ? new ApplyStore.Progress(partition.topic(), partition.partition(),
@@ -275,35 +267,12 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
         }
     }
 
-    /**
-     * Whether a record published at {@code published} was published so recently ({@value #HEAD_MILLIS} ms) that
-     * little can be waiting behind it: then its whole transactions are applied at once rather than when the batch
-     * timer fires, unless a batch started less than {@code apply.max-batch-delay} ago (at most one such early
-     * batch per delay: under a steady stream every transaction would otherwise be a batch of its own, each
-     * paying the fixed cost of a batch, and apply would fall behind). Behind, records are older, and batches
-     * fill up (to {@code apply.batch-size}, or for {@code apply.max-batch-delay}); a batch that takes long ages
-     * the records after it, so batches grow while apply cannot keep up. The age is read against this host's
-     * clock: a publisher whose clock runs behind only makes records look late, and batches are then cut by
-     * size and timer alone, as they were before this rule.
-     */
-    private boolean atTheHead(long published) {
-        return clock.millis() - published < HEAD_MILLIS;
-    }
-
-    /**
-     * The timer's flush: only buffers whose oldest event has waited {@code apply.max-batch-delay}. Flushing
-     * whatever is there each time the timer fires would, during a backlog, apply one transaction per batch: a
-     * batch takes longer than the timer's period, Streams then takes in one record per loop, and the timer is
-     * always due.
-     */
+    /** The timer: hands the worker what became ready while it was busy, once it is done. */
     private void flushAll() {
-        long now = clock.millis();
-        long delay = config.apply().maxBatchDelay().toMillis();
         try {
+            finishBatch(false);
             for (Map.Entry<TopicPartition, TransactionBuffer> entry : buffers.entrySet()) {
-                if (entry.getValue().whole() > 0 && entry.getValue().waitedAtLeast(delay, now)) {
-                    flush(entry.getKey(), entry.getValue());
-                }
+                flushIfDue(entry.getKey(), entry.getValue());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -311,118 +280,62 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
         }
     }
 
-    /** Applies the buffer's whole transactions in one local transaction, then asks Streams to commit if due. */
-    private void flush(TopicPartition partition, TransactionBuffer buffer) throws InterruptedException {
-        lastFlushMillis = clock.millis();
-        List<BatchApplier.RemoteEvent> batch = buffer.wholeTransactions();
-        if (applyOrSetAside(partition, batch, true)) {
-            buffer.drop(batch.size());
-            if (clock.millis() - lastCommitMillis >= COMMIT_EVERY_MILLIS) {
-                context.commit();
-                lastCommitMillis = clock.millis();
-            }
+    /**
+     * Hands the buffer's whole transactions to the worker when it is free and either a batch is full or none
+     * started within {@code apply.max-batch-delay}; a full batch also waits for the worker to be free, which keeps
+     * at most one batch buffered beside the one in hand. So under load batches grow to what arrived while the
+     * previous one was applied (up to {@code apply.batch-size}), and a lone transaction starts at once.
+     */
+    private void flushIfDue(TopicPartition partition, TransactionBuffer buffer) throws InterruptedException {
+        int ready = buffer.ready();
+        if (ready == 0) {
+            return;
         }
+        boolean full = ready >= config.apply().batchSize();
+        if (!full && (worker.holding() && !finishBatch(false)
+                || clock.millis() - lastFlushMillis < config.apply().maxBatchDelay().toMillis())) {
+            return; // the timer looks again
+        }
+        finishBatch(true);
+        lastFlushMillis = clock.millis();
+        List<BatchApplier.RemoteEvent> batch = buffer.take();
+        worker.start(partition, batch);
     }
 
     /**
-     * Applies the events, trying again after retryable failures. After a permanent failure a batch of several
-     * transactions is applied one transaction at a time, so that only the one that fails becomes dead letters.
+     * Takes back the batch in the worker's hand if it is done (or, with {@code wait}, once it is): drops what was
+     * applied from its buffer and asks Streams to commit if due.
      *
-     * @return false if the events were left unapplied because the topology is stopping
+     * @return whether the worker is free now
      */
-    private boolean applyOrSetAside(TopicPartition partition, List<BatchApplier.RemoteEvent> batch, boolean split)
-            throws InterruptedException {
-        String peer = peerOfTopic.get(partition.topic());
-        BatchApplier applier = applier(peer);
-        long lastOffset = batch.get(batch.size() - 1).offset();
-        long backoff = 100;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                long started = System.nanoTime();
-                BatchApplier.Outcome outcome = applier.apply(partition.topic(), partition.partition(), batch);
-                metrics.batch(outcome, batch.size(), System.nanoTime() - started);
-                if (!outcome.letters().isEmpty()) {
-                    deadLetters.publish(outcome.letters());
+    private boolean finishBatch(boolean wait) throws InterruptedException {
+        ApplyWorker.Finished done = worker.finish(wait);
+        if (done != null) {
+            TransactionBuffer buffer = buffers.get(done.partition());
+            if (done.applied()) {
+                buffer.drop(done.events());
+                if (clock.millis() - lastCommitMillis >= COMMIT_EVERY_MILLIS) {
+                    context.commit();
+                    lastCommitMillis = clock.millis();
                 }
-                return true;
-            } catch (ApplyException e) {
-                if (!e.retryable()) {
-                    List<List<BatchApplier.RemoteEvent>> transactions = split ? TransactionBuffer.transactions(batch)
-                            : List.of(batch);
-                    if (transactions.size() > 1) {
-                        LOG.warn("batch of {} up to {}@{} failed for good, applying its {} transactions one by one: {}",
-                                peer, partition, lastOffset, transactions.size(), e.getMessage());
-                        for (List<BatchApplier.RemoteEvent> transaction : transactions) {
-                            if (!applyOrSetAside(partition, transaction, false)) {
-                                return false;
-                            }
-                        }
-                        return true;
-                    }
-                    LOG.error("transaction of {} up to {}@{} failed for good; its {} events become dead letters: {}",
-                            peer, partition, lastOffset, batch.size(), e.getMessage(), e);
-                    setAside(partition, peer, batch, e);
-                    return true;
-                }
-                if (!running.getAsBoolean()) {
-                    return false; // read again from concord.apply_progress after the restart
-                }
-                metrics.retry();
-                LOG.warn("batch of {} up to {}@{} failed (attempt {}), retrying in {} ms: {}", peer, partition,
-                        lastOffset, attempt, backoff, e.getMessage());
-                Thread.sleep(backoff);
-                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+            } else {
+                buffer.giveBack(); // the topology is stopping: read again after the restart
             }
         }
-    }
-
-    private void setAside(TopicPartition partition, String peer, List<BatchApplier.RemoteEvent> batch,
-            ApplyException failure) throws InterruptedException {
-        List<DeadLetterStore.DeadLetter> letters = new ArrayList<>();
-        List<byte[]> keys = new ArrayList<>();
-        for (BatchApplier.RemoteEvent remote : batch) {
-            ChangeEvent event = remote.event();
-            letters.add(new DeadLetterStore.DeadLetter("APPLY", "event " + event.getEventId() + " of " + peer
-                    + " in a batch that cannot be applied: " + failure.getMessage(), partition.topic(),
-                    partition.partition(), remote.offset(), event.getTable().getSchema$() + "." + event.getTable()
-                    .getName(), null, codec.encode(event)));
-            keys.add(null);
-        }
-        BatchApplier.RemoteEvent last = batch.get(batch.size() - 1);
-        ApplyStore.Progress progress = new ApplyStore.Progress(partition.topic(), partition.partition(), peer,
-                last.offset() + 1, last.event().getSource().getCommitLsn());
-        retrying("recording the dead letters of " + partition + " up to " + last.offset(), () -> {
-            deadLetters.record(letters, keys, progress);
-            return null;
-        });
-        metrics.deadLetters(letters.size());
-    }
-
-    private interface SqlWork<T> {
-        T run() throws SQLException;
+        return !worker.holding();
     }
 
     /** Runs {@code work}, again after retryable failures (with backoff) for as long as the topology runs. */
-    private <T> T retrying(String what, SqlWork<T> work) throws InterruptedException {
-        long backoff = 100;
-        while (true) {
-            try {
-                return work.run();
-            } catch (SQLException e) {
-                if (!ApplyException.isRetryable(e) || !running.getAsBoolean()) {
-                    throw new IllegalStateException(what + ": " + e.getMessage(), e);
-                }
-                LOG.warn("{} failed, retrying in {} ms: {}", what, backoff, e.getMessage());
-                Thread.sleep(backoff);
-                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
-            }
-        }
+    private <T> T retrying(String what, ApplyWorker.SqlWork<T> work) throws InterruptedException {
+        return ApplyWorker.retrying(what, running, work);
     }
 
+    /** Stops the worker (a batch in hand is left unapplied, read again after the restart), then the store. */
     @Override
     public void close() {
-        appliers.values().forEach(BatchApplier::close);
-        appliers.clear();
+        if (worker != null) {
+            worker.close();
+        }
         if (store != null) {
             store.close();
         }

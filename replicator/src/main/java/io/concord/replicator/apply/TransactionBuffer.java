@@ -13,13 +13,17 @@ import java.util.List;
  * transaction follows it. The second rule matters for forwarded events from an older forwarder, which passed
  * on only the events it applied, the original last event perhaps not among them; a forwarder now marks the
  * last one it passes on ({@link ForwardedEvents}).
+ *
+ * <p>Whole transactions handed to the applier stay at the front until they are applied ({@link #drop}), so that the
+ * buffer is empty only when nothing taken in is left to apply; {@link #take} hands out only those not handed out
+ * yet. Used by the stream thread only.
  */
 final class TransactionBuffer {
 
     private final List<BatchApplier.RemoteEvent> events = new ArrayList<>();
     private int whole;
-    /** When the oldest event still buffered arrived (clock millis), or -1 when none is. */
-    private long oldestArrival = -1;
+    /** Events at the front handed to the applier and not applied yet. */
+    private int taken;
     /** The next offset to take in; records below it were applied (or set aside) already. */
     long nextOffset = -1;
 
@@ -58,32 +62,38 @@ final class TransactionBuffer {
         return events.isEmpty();
     }
 
+    /** Events of whole transactions at the front, handed out or not. */
     int whole() {
         return whole;
     }
 
-    /** The events of the whole transactions at the front. */
+    /** Events of whole transactions not handed out yet. */
+    int ready() {
+        return whole - taken;
+    }
+
+    /** The events of the whole transactions not handed out yet. */
     List<BatchApplier.RemoteEvent> wholeTransactions() {
-        return List.copyOf(events.subList(0, whole));
+        return List.copyOf(events.subList(taken, whole));
+    }
+
+    /** Hands out the whole transactions not handed out yet: they stay buffered until {@link #drop}ped. */
+    List<BatchApplier.RemoteEvent> take() {
+        List<BatchApplier.RemoteEvent> batch = wholeTransactions();
+        taken = whole;
+        return batch;
+    }
+
+    /** Takes back what was handed out and not applied (the topology is stopping): it may be handed out again. */
+    void giveBack() {
+        taken = 0;
     }
 
     /** Drops the first {@code count} events, applied or set aside. */
     void drop(int count) {
         events.subList(0, count).clear();
         whole -= count;
-        oldestArrival = -1; // what is left is an unfinished transaction: its next event sets it again
-    }
-
-    /** Notes that an event was just taken in, at {@code nowMillis}. */
-    void arrived(long nowMillis) {
-        if (oldestArrival < 0) {
-            oldestArrival = nowMillis;
-        }
-    }
-
-    /** Whether the oldest buffered event has waited at least {@code delayMillis}. */
-    boolean waitedAtLeast(long delayMillis, long nowMillis) {
-        return oldestArrival >= 0 && nowMillis - oldestArrival >= delayMillis;
+        taken = Math.max(0, taken - count);
     }
 
     /** Whole transactions cut apart, by the same rules as the buffer's. */

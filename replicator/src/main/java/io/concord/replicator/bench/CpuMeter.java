@@ -8,6 +8,9 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -156,11 +159,12 @@ final class CpuMeter {
         return BROKER;
     }
 
-    /** The postmaster of the server {@code db} is on: the parent of a backend. */
+    /** The postmaster of the server {@code db} is on: the parent of a backend (read while the backend lives). */
     private static OptionalLong pidOf(Db db) {
-        try {
-            long backend = db.queryLong("SELECT pg_backend_pid()");
-            return OptionalLong.of(Long.parseLong(stat(backend)[1]));
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
+            row.next();
+            return OptionalLong.of(Long.parseLong(stat(row.getLong(1))[1]));
         } catch (Exception e) {
             return OptionalLong.empty(); // no /proc here
         }
