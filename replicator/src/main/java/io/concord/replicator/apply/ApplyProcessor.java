@@ -72,8 +72,6 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
     private static final Duration WORKER_CHECK_EVERY = Duration.ofMillis(2);
     /** Streams is asked to commit its position after a batch at most this often (see the class comment). */
     private static final long COMMIT_EVERY_MILLIS = 1_000;
-    /** When the last batch started (clock millis). */
-    private long lastFlushMillis;
     /** When Streams was last asked to commit (clock millis). */
     private long lastCommitMillis;
 
@@ -281,23 +279,24 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
     }
 
     /**
-     * Hands the buffer's whole transactions to the worker when it is free and either a batch is full or none
-     * started within {@code apply.max-batch-delay}; a full batch also waits for the worker to be free, which keeps
-     * at most one batch buffered beside the one in hand. So under load batches grow to what arrived while the
-     * previous one was applied (up to {@code apply.batch-size}), and a lone transaction starts at once.
+     * Hands the buffer's whole transactions to the worker once it is free and they have waited
+     * {@code apply.max-batch-delay} (0 by default) for more to join them; a full batch ({@code apply.batch-size})
+     * goes at once, waiting for the worker if it is busy, which keeps at most one batch buffered beside the one in
+     * hand. So batches grow with the load, to what arrived while the previous one was being applied, and a lone
+     * transaction starts as soon as the worker is free: the adaptive batching of a group commit.
      */
     private void flushIfDue(TopicPartition partition, TransactionBuffer buffer) throws InterruptedException {
         int ready = buffer.ready();
         if (ready == 0) {
             return;
         }
+        buffer.noteReady(clock.millis());
         boolean full = ready >= config.apply().batchSize();
-        if (!full && (worker.holding() && !finishBatch(false)
-                || clock.millis() - lastFlushMillis < config.apply().maxBatchDelay().toMillis())) {
-            return; // the timer looks again
+        if (!full && (!finishBatch(false)
+                || !buffer.readyFor(config.apply().maxBatchDelay().toMillis(), clock.millis()))) {
+            return; // the timer, or the next record, looks again
         }
         finishBatch(true);
-        lastFlushMillis = clock.millis();
         List<BatchApplier.RemoteEvent> batch = buffer.take();
         worker.start(partition, batch);
     }

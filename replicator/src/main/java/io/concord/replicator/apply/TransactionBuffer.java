@@ -24,6 +24,8 @@ final class TransactionBuffer {
     private int whole;
     /** Events at the front handed to the applier and not applied yet. */
     private int taken;
+    /** Since when (clock millis) whole transactions wait to be handed out; -1 when none do. */
+    private long readySince = -1;
     /** The next offset to take in; records below it were applied (or set aside) already. */
     long nextOffset = -1;
 
@@ -81,12 +83,26 @@ final class TransactionBuffer {
     List<BatchApplier.RemoteEvent> take() {
         List<BatchApplier.RemoteEvent> batch = wholeTransactions();
         taken = whole;
+        readySince = -1;
         return batch;
     }
 
     /** Takes back what was handed out and not applied (the topology is stopping): it may be handed out again. */
     void giveBack() {
         taken = 0;
+        readySince = -1;
+    }
+
+    /** Notes the time if whole transactions now wait to be handed out and did not before. */
+    void noteReady(long nowMillis) {
+        if (readySince < 0 && ready() > 0) {
+            readySince = nowMillis;
+        }
+    }
+
+    /** Whether whole transactions have waited to be handed out for at least {@code delayMillis}. */
+    boolean readyFor(long delayMillis, long nowMillis) {
+        return readySince >= 0 && nowMillis - readySince >= delayMillis;
     }
 
     /** Drops the first {@code count} events, applied or set aside. */

@@ -52,8 +52,8 @@ public final class ConfigKeys {
             "Most changes published before waiting for Kafka's acknowledgement and confirming the slot.");
     public static final ConfigKey APPLY_BATCH = new ConfigKey("apply.batch-size", "an integer 1..100000", "5000",
             "Most rows applied in one local transaction (a source transaction is never split).");
-    public static final ConfigKey APPLY_DELAY = new ConfigKey("apply.max-batch-delay", "a duration", "20ms",
-            "Longest an incoming event waits for its batch to fill.");
+    public static final ConfigKey APPLY_DELAY = new ConfigKey("apply.max-batch-delay", "a duration", "0ms",
+            "How long whole transactions wait, once the applier is free, for more to join their batch (0: none).");
     public static final ConfigKey HTTP_PORT = new ConfigKey("http.port", "an integer 0..65535", "8080",
             "Port of /metrics, /health and /ready; 0 turns the endpoint off.");
 

@@ -36,6 +36,27 @@ class TransactionBufferTest {
     }
 
     @Test
+    void whatIsHandedOutStaysUntilDroppedAndIsNotHandedOutTwice() {
+        add("b", 100, true);
+        buffer.noteReady(1_000);
+        assertThat(buffer.readyFor(20, 1_019)).isFalse();
+        assertThat(buffer.readyFor(20, 1_020)).isTrue();
+        assertThat(buffer.take()).extracting(BatchApplier.RemoteEvent::offset).containsExactly(0L);
+        add("b", 200, true);
+        add("b", 300, false);
+        assertThat(buffer.ready()).as("the batch in hand is not ready again").isEqualTo(1);
+        assertThat(buffer.isEmpty()).isFalse();
+        buffer.noteReady(2_000);
+        assertThat(buffer.readyFor(0, 2_000)).isTrue();
+
+        buffer.drop(1);
+        assertThat(buffer.take()).extracting(BatchApplier.RemoteEvent::offset).containsExactly(1L);
+        assertThat(buffer.readyFor(0, 3_000)).as("nothing whole waits").isFalse();
+        buffer.giveBack();
+        assertThat(buffer.ready()).as("given back, to be handed out again").isEqualTo(1);
+    }
+
+    @Test
     void aDroppedEventOfThisDcStillEndsATransaction() {
         add("b", 100, false);
         buffer.boundary(event("a", 150, true));
