@@ -154,6 +154,24 @@ class RowStateStoreIT {
         connection.commit();
     }
 
+    /** A batch of new keys only (a stream of inserts) takes the insert-only statement: the same rule. */
+    @Test
+    void aReplacementOfNewKeysOnlyInsertsThoseStillAbsent() throws SQLException {
+        RowKey fresh = new RowKey("public.t", "[\"5\"]");
+        RowKey appeared = new RowKey("public.t", "[\"6\"]");
+        store.save(connection, List.of(stored(appeared, "0/C5", 0, "stored by apply since")));
+        connection.commit();
+
+        var refused = store.replace(connection, List.of(stored(fresh, "0/C9", 0, "first write"),
+                stored(appeared, "0/C9", 1, "first write, but a row appeared")), key -> null);
+        connection.commit();
+
+        assertThat(refused).containsExactly(appeared);
+        assertThat(noteOf(fresh)).isEqualTo("first write");
+        assertThat(noteOf(appeared)).isEqualTo("stored by apply since");
+        connection.commit();
+    }
+
     /** The race the condition is for: apply stores a state of the row while the replacement waits for it. */
     @Test
     void aReplacementWaitingForAConcurrentStoreIsRefusedOnceThatCommits() throws Exception {
