@@ -242,7 +242,9 @@ final class ApplyWorker implements AutoCloseable {
     /**
      * Stops the thread (interrupting a batch in a retry's backoff) and waits for it, then closes the appliers and
      * the store. A batch cut short commits nothing; what was handed over and not applied is read again after the
-     * restart, from {@code concord.apply_progress}.
+     * restart, from {@code concord.apply_progress}. A worker stuck longer than the wait (a PostgreSQL call that
+     * does not return: an interrupt does not end a socket read) has its connections closed under it; until then
+     * it holds the peer's replication origin, and the next owner of the partition is refused it and retries.
      */
     @Override
     public void close() {

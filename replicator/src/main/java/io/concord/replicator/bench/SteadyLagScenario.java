@@ -9,7 +9,9 @@ import java.util.concurrent.FutureTask;
  * Scenario 4: a steady stream of single-row transactions on {@code a} at a fixed rate, replicated live; the lag
  * of each row is the time it became visible on {@code b} ({@link LagProbe}) minus its commit timestamp on
  * {@code a} ({@code track_commit_timestamp}, stamped just before the commit's WAL flush, so the lag includes
- * that flush). Each system runs alone on fresh databases, Concord with its default settings.
+ * that flush). Each system runs alone on fresh databases, Concord with its default settings, and first writes at
+ * the same rate for the warm-up time (rows the probe does not watch) until {@code b} has them: the lag measured is
+ * the steady state's, not a cold start's. The CPU every part spent meanwhile is measured too ({@link CpuMeter}).
  */
 final class SteadyLagScenario implements Scenario {
 
