@@ -32,7 +32,8 @@ final class CpuMeter {
 
     /** Parts of the JVM's CPU, by thread name; unmatched Java threads are the in-process broker's. */
     private static final String CAPTURE = "concord capture";
-    private static final String APPLY = "concord apply";
+    private static final String APPLY = "concord apply (stream)";
+    private static final String APPLY_WORKER = "concord apply (worker)";
     private static final String CLIENTS = "kafka client threads";
     private static final String BROKER = "kafka broker";
     private static final String JIT = "jvm jit";
@@ -63,7 +64,7 @@ final class CpuMeter {
         postmasters.forEach((name, pid) -> parts.put(name, serverNanos(pid)));
         long named = 0;
         Map<String, Long> jvm = new LinkedHashMap<>();
-        for (String part : new String[] {CAPTURE, APPLY, BROKER, CLIENTS}) {
+        for (String part : new String[] {CAPTURE, APPLY, APPLY_WORKER, BROKER, CLIENTS}) {
             jvm.put(part, 0L);
         }
         long[] ids = threads.getAllThreadIds();
@@ -149,8 +150,11 @@ final class CpuMeter {
         if (thread.startsWith("capture-")) {
             return CAPTURE;
         }
+        if (thread.startsWith("concord-apply") && thread.contains("-worker-")) {
+            return APPLY_WORKER; // applies the batches (ApplyWorker)
+        }
         if (thread.contains("StreamThread") || thread.startsWith("concord-apply")) {
-            return APPLY;
+            return APPLY; // decodes and buffers (Kafka Streams' thread)
         }
         if (thread.startsWith("kafka-producer-network-thread") || thread.startsWith("kafka-coordinator-heartbeat")
                 || thread.startsWith("kafka-admin-client-thread") || thread.startsWith("consumer_background")) {
