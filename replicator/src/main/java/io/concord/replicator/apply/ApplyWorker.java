@@ -85,11 +85,6 @@ final class ApplyWorker implements AutoCloseable {
         });
     }
 
-    /** Whether a batch handed over is still being applied. */
-    boolean busy() {
-        return handed != null && !handed.applied().isDone();
-    }
-
     /** Whether a batch was handed over and not {@linkplain #finish finished} yet. */
     boolean holding() {
         return handed != null;
@@ -113,10 +108,12 @@ final class ApplyWorker implements AutoCloseable {
             return null;
         }
         Handed done = handed;
-        handed = null;
         try {
-            return new Finished(done.partition(), done.events(), done.applied().get());
+            boolean applied = done.applied().get(); // an interrupt here leaves the batch in hand
+            handed = null;
+            return new Finished(done.partition(), done.events(), applied);
         } catch (ExecutionException e) {
+            handed = null;
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
