@@ -19,8 +19,9 @@ import java.util.OptionalLong;
 /**
  * CPU time spent during a measurement, by who spent it: each PostgreSQL server (all its processes: backends,
  * walsenders, apply workers, the writer), and in this JVM Concord's capture and apply threads, the embedded Kafka
- * broker, Kafka clients' own threads, the bench's writers and probe, and the rest (JIT compilers, GC, threads that
- * ended). On two cores the steady-lag scenario is bound by CPU, not by waits: this is how the two systems' costs
+ * broker, Kafka clients' own threads, the JIT compilers, the GC, and the rest. The rest is mostly threads that ended
+ * between the samples, with all their CPU (a thread that lived through both samples counts only its share between
+ * them); the scenarios start their own threads after the first sample, or measure them themselves. On two cores the steady-lag scenario is bound by CPU, not by waits: this is how the two systems' costs
  * compare, row for row. The bench's own threads (writer, probe) measure themselves: they end before the last
  * sample ({@link #apart}).
  *

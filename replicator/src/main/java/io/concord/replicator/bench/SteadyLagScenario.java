@@ -10,8 +10,8 @@ import java.util.concurrent.FutureTask;
  * of each row is the time it became visible on {@code b} ({@link LagProbe}) minus its commit timestamp on
  * {@code a} ({@code track_commit_timestamp}, stamped just before the commit's WAL flush, so the lag includes
  * that flush). Each system runs alone on fresh databases, Concord with its default settings, and first writes at
- * the same rate for the warm-up time (rows the probe does not watch) until {@code b} has them: the lag measured is
- * the steady state's, not a cold start's. The CPU every part spent meanwhile is measured too ({@link CpuMeter}).
+ * the same rate for the warm-up time (rows the probe does not watch) until {@code b} has them: a cold start's first
+ * seconds are not measured. The CPU every part spent meanwhile is measured too ({@link CpuMeter}).
  */
 final class SteadyLagScenario implements Scenario {
 
@@ -56,7 +56,8 @@ final class SteadyLagScenario implements Scenario {
             runOnce(system, result);
         }
         result.note("before each run, " + settings.lagWarmup().toSeconds() + " s of the same writes (rows not"
-                + " measured) and a wait until b has them: the lag is the steady state's, not the JIT's warm-up");
+                + " measured) and a wait until b has them, so that a cold start's first seconds are not measured (the JIT"
+                + " may still be compiling: see jvm jit in the cpu line)");
         result.note("cpu = CPU time of every process and thread involved (both PostgreSQL servers, writer's"
                 + " backends included; the bench JVM: Concord, the embedded broker, the writer, the probe) from the"
                 + " writer's start until b had every row, per row written");
