@@ -9,19 +9,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The connection one peer's batches are applied on, opened on first use and again after it was lost: in
- * READ COMMITTED (each statement sees capture's latest commit), not auto-committing, with the peer's
- * replication origin set for the session so that capture knows every transaction on it as applied.
+ * READ COMMITTED (each statement sees capture's latest commit), not auto-committing, with the replication origin
+ * of the peer's apply session set for the session so that capture knows every transaction on it as applied.
  */
 final class ApplyConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApplyConnection.class);
 
     private final String peer;
+    private final String origin;
     private final BatchApplier.ConnectionSource source;
     private Connection connection;
 
-    ApplyConnection(String peer, BatchApplier.ConnectionSource source) {
+    ApplyConnection(String peer, int session, BatchApplier.ConnectionSource source) {
         this.peer = peer;
+        this.origin = Installer.originName(peer, session);
         this.source = source;
     }
 
@@ -31,9 +33,9 @@ final class ApplyConnection implements AutoCloseable {
             Connection opened = source.open();
             try {
                 opened.setAutoCommit(true);
-                try (PreparedStatement origin = opened.prepareStatement("SELECT pg_replication_origin_session_setup(?)")) {
-                    origin.setString(1, Installer.originName(peer));
-                    origin.execute();
+                try (PreparedStatement setup = opened.prepareStatement("SELECT pg_replication_origin_session_setup(?)")) {
+                    setup.setString(1, origin);
+                    setup.execute();
                 }
                 opened.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                 opened.setAutoCommit(false);

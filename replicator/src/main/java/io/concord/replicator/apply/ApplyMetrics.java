@@ -33,6 +33,7 @@ public final class ApplyMetrics {
     private final AtomicLong loopsDropped = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong partsReapplied = new AtomicLong();
     private final Map<String, Long> heartbeatMicros = new ConcurrentHashMap<>();
     private final ApplyPhases phases = new ApplyPhases();
     private volatile Observer observer = NOBODY;
@@ -63,6 +64,10 @@ public final class ApplyMetrics {
 
     void retry() {
         retries.incrementAndGet();
+    }
+
+    void partsReapplied(int count) {
+        partsReapplied.addAndGet(count);
     }
 
     /** A heartbeat of {@code peer}, sent at {@code timeMicros} by the peer's clock; older ones are ignored. */
@@ -108,6 +113,14 @@ public final class ApplyMetrics {
     /** Batches tried again after a retryable failure. */
     public long retries() {
         return retries.get();
+    }
+
+    /**
+     * Later parts of batches ({@code apply.sessions}) that their own session could not commit, applied afterwards by
+     * the first: a high rate means the parts wait on each other's rows, and one session would do as well.
+     */
+    public long partsReapplied() {
+        return partsReapplied.get();
     }
 
     /** When the newest heartbeat of {@code peer} that apply has read was sent (µs since the epoch), if any. */

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -36,6 +37,15 @@ import org.slf4j.LoggerFactory;
  * <p>What it does with a batch is what the stream thread did: retryable failures are tried again with backoff for
  * as long as the topology runs; a batch that fails for good is applied one source transaction at a time, and the
  * transaction that fails becomes dead letters, with the progress moved past it in the same transaction.
+ *
+ * <h2>Parts applied side by side ({@code apply.sessions})</h2>
+ * One session applies a batch's rows one statement after another, and the worker and its backend take turns: a
+ * backlog is applied at the speed of one core. So a large batch is cut into parts ({@link BatchParts}: consecutive
+ * whole transactions, no row in two parts), and each part after the first is applied at the same time on a session
+ * of its own ({@link BatchApplier#applyAfter}), which commits only after the part before it. The first part is
+ * applied here as any batch is; a later part that cannot be applied that way (the part before it failed or waited
+ * on one of its rows, a row was refused) commits nothing, and it and the parts after it are applied here, the
+ * ordinary way, once the parts before them are done. Committed parts are thus always a prefix of the batch.
  */
 final class ApplyWorker implements AutoCloseable {
 
@@ -44,6 +54,14 @@ final class ApplyWorker implements AutoCloseable {
     private static final Duration CAPTURE_TIMEOUT = Duration.ofSeconds(30);
     /** How long a close waits for the batch in hand to end (a batch in a retry loop ends when told to stop). */
     private static final long CLOSE_WAIT_SECONDS = 30;
+    /** The fewest events a part of a batch may hold: below, a session's fixed cost per batch outweighs the gain. */
+    static final int MIN_PART_EVENTS = 500;
+    /**
+     * How long a later part, its work done, waits for the part before it to commit. It holds its rows meanwhile, and
+     * the part before it may be waiting for one of them (a UNIQUE value, a parent row), which no deadlock detector
+     * sees: after this it lets go, and is applied again once the part before it is done.
+     */
+    static final Duration PREDECESSOR_WAIT = Duration.ofSeconds(5);
 
     /** A batch handed to the worker: true once applied, false if left because the topology is stopping. */
     private record Handed(TopicPartition partition, int events, Future<Boolean> applied) {
@@ -60,10 +78,13 @@ final class ApplyWorker implements AutoCloseable {
     private final BooleanSupplier running;
     private final ApplyMetrics metrics;
     private final EventCodec codec = new EventCodec();
+    /** By peer and session ({@link #applier}). */
     private final Map<String, BatchApplier> appliers = new ConcurrentHashMap<>();
     private final ApplyStore store;
     private final DeadLetterSink deadLetters;
     private final ExecutorService thread;
+    /** The threads of sessions 1 and up, each applying the later parts of batches on its own applier. */
+    private final List<ExecutorService> sessionThreads = new ArrayList<>();
     private Handed handed;
 
     ApplyWorker(ConcordConfig config, ApplyTables tables, BatchApplier.ConnectionSource connections,
@@ -78,7 +99,14 @@ final class ApplyWorker implements AutoCloseable {
         this.store = new ApplyStore(connections);
         this.deadLetters = new DeadLetterSink(config.dc(), config.topics().deadLetters(config.dc()), store,
                 deadLetterProducer, codec, clock);
-        this.thread = Executors.newSingleThreadExecutor(runnable -> {
+        this.thread = daemonThread(name);
+        for (int session = 1; session < config.apply().sessions(); session++) {
+            sessionThreads.add(daemonThread(name + "-session-" + session));
+        }
+    }
+
+    private static ExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadExecutor(runnable -> {
             Thread worker = new Thread(runnable, name);
             worker.setDaemon(true);
             return worker;
@@ -95,7 +123,10 @@ final class ApplyWorker implements AutoCloseable {
         if (handed != null) {
             throw new IllegalStateException("a batch of " + handed.partition() + " is still in hand");
         }
-        handed = new Handed(partition, batch.size(), thread.submit(() -> applyOrSetAside(partition, batch, true)));
+        // Cut here: the stream thread has time while the worker applies.
+        List<List<BatchApplier.RemoteEvent>> parts = BatchParts.of(batch, sessionThreads.size() + 1, MIN_PART_EVENTS);
+        handed = new Handed(partition, batch.size(), thread.submit(() -> parts.size() == 1
+                ? applyOrSetAside(partition, batch, true) : applyInParts(partition, batch, parts)));
     }
 
     /**
@@ -136,8 +167,89 @@ final class ApplyWorker implements AutoCloseable {
     }
 
     private BatchApplier applier(String peer) {
-        return appliers.computeIfAbsent(peer, p -> new BatchApplier(config, p, tables, connections, CAPTURE_TIMEOUT,
-                metrics.phases()));
+        return applier(peer, 0);
+    }
+
+    private BatchApplier applier(String peer, int session) {
+        return appliers.computeIfAbsent(peer + "#" + session, key -> new BatchApplier(config, peer, session, tables,
+                connections, CAPTURE_TIMEOUT, metrics.phases()));
+    }
+
+    /**
+     * Applies the parts side by side: the first here, each later one on its session's thread, committed in order;
+     * what those could not commit is applied here afterwards (see the type's doc).
+     *
+     * @return false if the events were left unapplied because the topology is stopping
+     */
+    private boolean applyInParts(TopicPartition partition, List<BatchApplier.RemoteEvent> batch,
+            List<List<BatchApplier.RemoteEvent>> parts) throws InterruptedException {
+        String peer = peerOfTopic.get(partition.topic());
+        List<CompletableFuture<Boolean>> committed = new ArrayList<>();
+        parts.forEach(part -> committed.add(new CompletableFuture<>()));
+        List<Future<BatchApplier.Outcome>> later = new ArrayList<>();
+        for (int i = 1; i < parts.size(); i++) {
+            int session = i;
+            List<BatchApplier.RemoteEvent> part = parts.get(i);
+            List<BatchApplier.RemoteEvent> before = parts.get(i - 1);
+            BatchApplier.Predecessor predecessor = new BatchApplier.Predecessor(committed.get(i - 1),
+                    before.get(before.size() - 1).offset() + 1, PREDECESSOR_WAIT);
+            later.add(sessionThreads.get(i - 1).submit(() -> {
+                boolean done = false;
+                try {
+                    long started = System.nanoTime();
+                    BatchApplier.Outcome outcome = applier(peer, session).applyAfter(partition.topic(),
+                            partition.partition(), part, predecessor);
+                    metrics.batch(outcome, part.size(), System.nanoTime() - started);
+                    done = true;
+                    return outcome;
+                } catch (BatchApplier.Abandoned e) {
+                    LOG.debug("part {} of a batch of {} up to {}@{} left to the first session: {}", session + 1, peer,
+                            partition, part.get(part.size() - 1).offset(), e.getMessage());
+                    return null;
+                } finally {
+                    committed.get(session).complete(done);
+                }
+            }));
+        }
+        boolean firstApplied = false;
+        try {
+            firstApplied = applyOrSetAside(partition, parts.get(0), true);
+        } finally {
+            committed.get(0).complete(firstApplied); // on a failure, the later parts give up at once
+        }
+        // Committed parts are a prefix: find where it ends, publishing their dead letters.
+        int rest = parts.size();
+        for (int i = 1; i < parts.size(); i++) {
+            BatchApplier.Outcome outcome = outcomeOf(later.get(i - 1));
+            if (outcome == null) {
+                rest = Math.min(rest, i);
+            } else if (!outcome.letters().isEmpty()) {
+                deadLetters.publish(outcome.letters());
+            }
+        }
+        if (!firstApplied) {
+            return false;
+        }
+        if (rest == parts.size()) {
+            return true;
+        }
+        metrics.partsReapplied(parts.size() - rest);
+        int from = 0;
+        for (int i = 0; i < rest; i++) {
+            from += parts.get(i).size();
+        }
+        return applyOrSetAside(partition, batch.subList(from, batch.size()), true);
+    }
+
+    /** What a later part's session did: null if it committed nothing. */
+    private static BatchApplier.Outcome outcomeOf(Future<BatchApplier.Outcome> part) throws InterruptedException {
+        try {
+            return part.get();
+        } catch (ExecutionException e) {
+            LOG.warn("a later part of a batch failed on its session; applying it on the first: {}", e.getCause(),
+                    e.getCause());
+            return null;
+        }
     }
 
     /**
@@ -246,10 +358,17 @@ final class ApplyWorker implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        sessionThreads.forEach(ExecutorService::shutdownNow);
         try {
-            if (!thread.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warn("the apply worker did not stop within {} s; closing its connections under it",
-                        CLOSE_WAIT_SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+            List<ExecutorService> all = new ArrayList<>(sessionThreads);
+            all.add(0, thread);
+            for (ExecutorService executor : all) {
+                if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    LOG.warn("the apply worker did not stop within {} s; closing its connections under it",
+                            CLOSE_WAIT_SECONDS);
+                    break;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

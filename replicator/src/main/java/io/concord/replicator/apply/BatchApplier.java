@@ -27,6 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,13 +163,54 @@ public final class BatchApplier implements AutoCloseable {
     /** An applier of {@code peer}'s events that adds the time of each step of its batches to {@code phases}. */
     public BatchApplier(ConcordConfig config, String peer, ApplyTables tables, ConnectionSource connections,
             Duration captureTimeout, ApplyPhases phases) {
+        this(config, peer, 0, tables, connections, captureTimeout, phases);
+    }
+
+    /**
+     * The applier of apply session {@code session} of {@code peer} ({@code apply.sessions}): its connection applies
+     * under that session's replication origin.
+     */
+    public BatchApplier(ConcordConfig config, String peer, int session, ApplyTables tables,
+            ConnectionSource connections, Duration captureTimeout, ApplyPhases phases) {
         this.phases = phases;
         this.config = config;
         this.peer = peer;
         this.tables = tables;
         this.barrier = new CaptureBarrier(config.capture().slot(), captureTimeout, connections);
         this.conflicts = new ConflictWriter(config.dc());
-        this.connection = new ApplyConnection(peer, connections);
+        this.connection = new ApplyConnection(peer, session, connections);
+    }
+
+    /**
+     * The part of a batch that must commit before the one {@link #applyAfter} applies.
+     *
+     * @param committed completes with true once that part committed, false if it will not be (or was not wholly)
+     * @param progress  {@code concord.apply_progress}'s next offset once it committed: its last offset + 1
+     * @param patience  how long the later part, its work done, waits for it before giving up its attempt
+     */
+    public record Predecessor(Future<Boolean> committed, long progress, Duration patience) {
+
+        /** Returns once the predecessor committed; throws if it did not in time, or will not. */
+        void await() throws Abandoned, InterruptedException {
+            try {
+                if (!committed.get(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new Abandoned("the part before it was not applied");
+                }
+            } catch (TimeoutException e) {
+                // It may wait for a lock this part holds (a UNIQUE value, a foreign key): let go of them.
+                throw new Abandoned("the part before it did not commit within " + patience.toMillis() + " ms");
+            } catch (ExecutionException e) {
+                throw new Abandoned("the part before it failed: " + e.getCause());
+            }
+        }
+    }
+
+    /** Why {@link #applyAfter} gave up and committed nothing; the caller applies the part once its predecessor is done. */
+    public static final class Abandoned extends Exception {
+
+        Abandoned(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
     /**
@@ -181,6 +226,37 @@ public final class BatchApplier implements AutoCloseable {
      */
     public Outcome apply(String topic, int partition, List<RemoteEvent> events) throws ApplyException,
             InterruptedException {
+        try {
+            return apply(topic, partition, events, null);
+        } catch (Abandoned e) {
+            throw new IllegalStateException("a batch with no predecessor cannot be abandoned", e);
+        }
+    }
+
+    /**
+     * Applies the part of a batch that follows {@code predecessor}'s, on this applier's own session, while that part
+     * is still being applied: the two hold disjoint rows, and this one commits only after it. Its work done, it waits
+     * for the predecessor to commit, then moves {@code concord.apply_progress} on from where the predecessor left it
+     * (checked in the statement) and commits; readers therefore only ever see a prefix of the source's transactions.
+     *
+     * <p>It never sets a row aside: a row the database refuses here may only be refused because the predecessor has
+     * not committed yet (a parent row it inserts, a UNIQUE value it frees). Any such failure, any other failure, and
+     * a predecessor that does not commit in time, abandon the attempt: nothing is committed, and the caller applies
+     * the part the ordinary way once the predecessor is done.
+     *
+     * @throws Abandoned if it committed nothing; the reason says why
+     */
+    public Outcome applyAfter(String topic, int partition, List<RemoteEvent> events, Predecessor predecessor)
+            throws Abandoned, InterruptedException {
+        try {
+            return apply(topic, partition, events, predecessor);
+        } catch (ApplyException e) {
+            throw new Abandoned(e.getMessage());
+        }
+    }
+
+    private Outcome apply(String topic, int partition, List<RemoteEvent> events, Predecessor predecessor)
+            throws ApplyException, Abandoned, InterruptedException {
         if (events.isEmpty()) {
             throw new IllegalArgumentException("an empty batch has no position to record");
         }
@@ -190,7 +266,7 @@ public final class BatchApplier implements AutoCloseable {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
                 Connection db = connection.get();
-                Attempt work = new Attempt(topic, partition, events, deadLetters, uniqueViolations);
+                Attempt work = new Attempt(topic, partition, events, deadLetters, uniqueViolations, predecessor);
                 Outcome outcome = work.run(db, oneByOne, attempt);
                 if (outcome != null) {
                     db.commit();
@@ -200,8 +276,14 @@ public final class BatchApplier implements AutoCloseable {
                 connection.rollback();
                 LOG.debug("batch of {} at {}:{}: a row was inserted here meanwhile; trying again", peer, topic,
                         partition);
+            } catch (Abandoned e) {
+                connection.rollback();
+                throw e;
             } catch (UserRows.RowFailure failure) {
                 connection.rollback();
+                if (predecessor != null) {
+                    throw new Abandoned("the database refused a row: " + failure.sqlException().getMessage());
+                }
                 if (!RowFailures.isRowLevel(failure.sqlException().getSQLState())) {
                     throw failed(events, topic, partition, failure.sqlException());
                 }
@@ -211,6 +293,9 @@ public final class BatchApplier implements AutoCloseable {
                 throw e;
             } catch (SQLException e) {
                 connection.rollback();
+                if (predecessor != null) {
+                    throw new Abandoned("the database refused the part: " + e.getMessage());
+                }
                 if (!oneByOne && RowFailures.isRowLevel(ApplyException.sqlState(e))) {
                     oneByOne = true; // find the row the database refuses
                     continue;
@@ -292,9 +377,12 @@ public final class BatchApplier implements AutoCloseable {
         private final List<Map.Entry<Integer, Target>> pending = new ArrayList<>();
         private final RemoteRows remoteRows = new RemoteRows();
         private final ApplyPhases.Stopwatch stopwatch = phases.new Stopwatch();
+        private final Predecessor predecessor;
 
         Attempt(String topic, int partition, List<RemoteEvent> events,
-                Map<Integer, DeadLetterStore.DeadLetter> deadLetters, Map<RowKey, UniqueViolation> uniqueViolations) {
+                Map<Integer, DeadLetterStore.DeadLetter> deadLetters, Map<RowKey, UniqueViolation> uniqueViolations,
+                Predecessor predecessor) {
+            this.predecessor = predecessor;
             this.uniqueViolations = uniqueViolations;
             this.topic = topic;
             this.partition = partition;
@@ -304,7 +392,7 @@ public final class BatchApplier implements AutoCloseable {
 
         /** The outcome, or null if a row appeared since it was found missing (roll back and try again). */
         Outcome run(Connection db, boolean oneByOne, int attempt) throws SQLException, UserRows.RowFailure,
-                CaptureBarrier.CaptureBehindException, InterruptedException {
+                CaptureBarrier.CaptureBehindException, InterruptedException, Abandoned {
             ChangeEvent lastEvent = last(events).event();
             // The WAL insert position is read with the origin, a round trip earlier than just before the lock:
             // an earlier position only makes the check of unlocked rows below more careful.
@@ -484,9 +572,19 @@ public final class BatchApplier implements AutoCloseable {
             }
         }
 
-        private void progress(Connection db, ChangeEvent lastEvent) throws SQLException {
-            ApplyProgressStore.advance(db, topic, partition, peer, last(events).offset() + 1,
-                    lastEvent.getSource().getCommitLsn());
+        private void progress(Connection db, ChangeEvent lastEvent) throws SQLException, Abandoned,
+                InterruptedException {
+            if (predecessor == null) {
+                ApplyProgressStore.advance(db, topic, partition, peer, last(events).offset() + 1,
+                        lastEvent.getSource().getCommitLsn());
+                return;
+            }
+            predecessor.await();
+            if (!ApplyProgressStore.advanceFrom(db, topic, partition, peer, predecessor.progress(),
+                    last(events).offset() + 1, lastEvent.getSource().getCommitLsn())) {
+                throw new Abandoned("concord.apply_progress of " + topic + ":" + partition + " is not at "
+                        + predecessor.progress() + ", where the part before it ends");
+            }
         }
     }
 

@@ -85,8 +85,11 @@ public record ConcordConfig(
     public record Capture(String slot, String publication, Duration heartbeatInterval, int maxBatchEvents) {
     }
 
-    /** Apply settings: batching of incoming events into local transactions. */
-    public record Apply(int batchSize, Duration maxBatchDelay) {
+    /**
+     * Apply settings: batching of incoming events into local transactions, and how many database sessions of a
+     * peer apply the parts of a large batch side by side.
+     */
+    public record Apply(int batchSize, Duration maxBatchDelay, int sessions) {
     }
 
     /** The HTTP endpoint for metrics and health; port 0 turns it off. */

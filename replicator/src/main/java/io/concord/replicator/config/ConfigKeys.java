@@ -54,13 +54,16 @@ public final class ConfigKeys {
             "Most rows applied in one local transaction (a source transaction is never split).");
     public static final ConfigKey APPLY_DELAY = new ConfigKey("apply.max-batch-delay", "a duration", "0ms",
             "How long whole transactions wait, once the applier is free, for more to join their batch (0: none).");
+    public static final ConfigKey APPLY_SESSIONS = new ConfigKey("apply.sessions", "an integer 1..8", "2",
+            "Database sessions per peer that apply a large batch side by side, in key-disjoint parts committed in order (1: one session).");
     public static final ConfigKey HTTP_PORT = new ConfigKey("http.port", "an integer 0..65535", "8080",
             "Port of /metrics, /health and /ready; 0 turns the endpoint off.");
 
     public static final List<ConfigKey> ALL = List.of(DC, PG_URL, PG_USER, PG_PASSWORD, PG_POOL, KAFKA_BOOTSTRAP,
             KAFKA_PROPERTIES, TOPICS_PREFIX, TOPICS_RF, TOPOLOGY_TYPE, TOPOLOGY_HUB,
             TOPOLOGY_UPSTREAM, PEERS, TABLES, TABLE_NAME, TABLE_KEY, TABLE_RESOLVER, CAPTURE_SLOT,
-            CAPTURE_PUBLICATION, CAPTURE_HEARTBEAT, CAPTURE_BATCH, APPLY_BATCH, APPLY_DELAY, HTTP_PORT);
+            CAPTURE_PUBLICATION, CAPTURE_HEARTBEAT, CAPTURE_BATCH, APPLY_BATCH, APPLY_DELAY, APPLY_SESSIONS,
+            HTTP_PORT);
 
     private ConfigKeys() {
     }

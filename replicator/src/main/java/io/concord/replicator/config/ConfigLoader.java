@@ -87,9 +87,9 @@ public final class ConfigLoader {
                 in.matching(captureNode, CAPTURE_PUBLICATION, ID), in.duration(captureNode, CAPTURE_HEARTBEAT),
                 in.integer(captureNode, CAPTURE_BATCH, 1, 1_000_000));
         ConfigNode applyNode = root.get("apply");
-        in.rejectUnknown(applyNode, Set.of("batch-size", "max-batch-delay"));
+        in.rejectUnknown(applyNode, Set.of("batch-size", "max-batch-delay", "sessions"));
         ConcordConfig.Apply apply = new ConcordConfig.Apply(in.integer(applyNode, APPLY_BATCH, 1, 100_000),
-                in.duration(applyNode, APPLY_DELAY));
+                in.duration(applyNode, APPLY_DELAY), in.integer(applyNode, APPLY_SESSIONS, 1, 8));
         ConfigNode httpNode = root.get("http");
         in.rejectUnknown(httpNode, Set.of("port"));
         ConcordConfig.Http http = new ConcordConfig.Http(in.integer(httpNode, HTTP_PORT, 0, 65535));

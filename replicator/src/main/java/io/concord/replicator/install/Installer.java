@@ -32,6 +32,15 @@ public final class Installer {
     }
 
     /**
+     * The replication origin of apply session {@code session} of {@code peer} ({@code apply.sessions}): an origin is
+     * held by one session at a time, so each session has its own; session 0 has the peer's. '#' is in no DC id, so
+     * no session's origin is another peer's.
+     */
+    public static String originName(String peer, int session) {
+        return session == 0 ? originName(peer) : originName(peer) + "#" + session;
+    }
+
+    /**
      * Checks prerequisites, then installs. With {@code setReplicaIdentity} it sets REPLICA
      * IDENTITY FULL where a table needs it instead of reporting it.
      *
@@ -70,9 +79,12 @@ public final class Installer {
         done.add(syncPublication(connection));
         createSlot(connection, done);
         for (String peer : config.peers()) {
-            if (!exists(connection, "SELECT 1 FROM pg_replication_origin WHERE roname = ?", originName(peer))) {
-                query(connection, "SELECT pg_replication_origin_create(?)", originName(peer));
-                done.add("created replication origin " + originName(peer));
+            for (int session = 0; session < config.apply().sessions(); session++) {
+                String origin = originName(peer, session);
+                if (!exists(connection, "SELECT 1 FROM pg_replication_origin WHERE roname = ?", origin)) {
+                    query(connection, "SELECT pg_replication_origin_create(?)", origin);
+                    done.add("created replication origin " + origin);
+                }
             }
         }
         return done;
@@ -140,9 +152,10 @@ public final class Installer {
             done.add("dropped publication " + config.capture().publication());
         }
         for (String peer : config.peers()) {
-            if (exists(connection, "SELECT 1 FROM pg_replication_origin WHERE roname = ?", originName(peer))) {
-                query(connection, "SELECT pg_replication_origin_drop(?)", originName(peer));
-                done.add("dropped replication origin " + originName(peer));
+            // Every session's origin, also of sessions a smaller apply.sessions no longer uses.
+            for (String origin : origins(connection, peer)) {
+                query(connection, "SELECT pg_replication_origin_drop(?)", origin);
+                done.add("dropped replication origin " + origin);
             }
         }
         if (exists(connection, "SELECT 1 FROM pg_namespace WHERE nspname = ?", "concord")) {
@@ -150,6 +163,24 @@ public final class Installer {
             done.add("dropped schema concord");
         }
         return done;
+    }
+
+    /** The origins of {@code peer}'s apply sessions that exist, the peer's own first. */
+    private static List<String> origins(Connection connection, String peer) throws SQLException {
+        List<String> origins = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT roname FROM pg_replication_origin
+                 WHERE roname = ? OR left(roname, length(?) + 1) = ? || '#' ORDER BY roname""")) {
+            statement.setString(1, originName(peer));
+            statement.setString(2, originName(peer));
+            statement.setString(3, originName(peer));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    origins.add(rows.getString(1));
+                }
+            }
+        }
+        return origins;
     }
 
     private static boolean isReplicaIdentity(Problem problem) {

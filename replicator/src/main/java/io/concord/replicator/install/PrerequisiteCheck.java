@@ -44,6 +44,14 @@ public final class PrerequisiteCheck {
                     "raise max_replication_slots (ALTER SYSTEM SET max_replication_slots = " + (slots + 2)
                             + "; restart) or drop an unused slot"));
         }
+        // Up to 17, max_replication_slots also bounds the replication origins sessions hold at once.
+        int origins = config.peers().size() * config.apply().sessions();
+        if (origins > slots) {
+            problems.add(new Problem("max_replication_slots", "is " + slots + ", and apply holds up to " + origins
+                    + " replication origins at once (" + config.peers().size() + " peers x apply.sessions "
+                    + config.apply().sessions() + ")", "ALTER SYSTEM SET max_replication_slots = " + (origins + 2)
+                    + "; restart, or lower apply.sessions"));
+        }
         int senders = Integer.parseInt(setting(connection, "max_wal_senders"));
         int active = intQuery(connection, "SELECT count(*) FROM pg_stat_replication", null);
         if (senders - active < 1) {
@@ -75,7 +83,7 @@ public final class PrerequisiteCheck {
                         "GRANT CREATE ON DATABASE " + rs.getString(5) + " TO " + quotedRole + ";"));
             }
             if (!rs.getBoolean(6)) {
-                // Superuser-only by default; install creates one origin per peer, uninstall drops them.
+                // Superuser-only by default; install creates one origin per peer and apply session, uninstall drops them.
                 problems.add(new Problem("role " + role, "may not create or drop replication origins",
                         "GRANT EXECUTE ON FUNCTION pg_replication_origin_create(text), pg_replication_origin_drop(text) TO "
                                 + quotedRole + ";"));

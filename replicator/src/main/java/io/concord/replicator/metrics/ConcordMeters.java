@@ -94,6 +94,9 @@ public final class ConcordMeters implements AutoCloseable {
                 .description("Local transactions committed by apply").register(registry);
         FunctionCounter.builder("concord.apply.retries", apply, ApplyMetrics::retries)
                 .description("Batches tried again after a retryable failure").register(registry);
+        FunctionCounter.builder("concord.apply.parts.reapplied", apply, ApplyMetrics::partsReapplied)
+                .description("Later parts of batches their own session could not commit, applied by the first")
+                .register(registry);
         for (ApplyPhases.Phase phase : ApplyPhases.Phase.values()) {
             FunctionCounter.builder("concord.apply.phase.seconds", apply.phases(), p -> p.nanos(phase) / 1e9)
                     .tag("phase", phase.name().toLowerCase(Locale.ROOT))

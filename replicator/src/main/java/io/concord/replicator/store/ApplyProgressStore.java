@@ -40,4 +40,27 @@ public final class ApplyProgressStore {
             statement.executeUpdate();
         }
     }
+
+    /**
+     * Moves the position from {@code expected} to {@code nextOffset}, only if it is at {@code expected}: for the later
+     * part of a batch applied in parts, which must continue exactly where the part before it (committed) left off.
+     * Never commits.
+     *
+     * @return false if the position is elsewhere (nothing written)
+     */
+    public static boolean advanceFrom(Connection connection, String topic, int partition, String peer, long expected,
+            long nextOffset, long sourceLsn) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                UPDATE concord.apply_progress
+                   SET source_dc = ?, next_offset = ?, source_lsn = ?, applied_at = now()
+                 WHERE topic = ? AND partition = ? AND next_offset = ?""")) {
+            statement.setString(1, peer);
+            statement.setLong(2, nextOffset);
+            statement.setLong(3, sourceLsn);
+            statement.setString(4, topic);
+            statement.setInt(5, partition);
+            statement.setLong(6, expected);
+            return statement.executeUpdate() == 1;
+        }
+    }
 }

@@ -88,4 +88,36 @@ class ApplyBatchingIT {
         assertThat(b.apply().metrics().batches()).as("batches for %d single-row transactions", BACKLOG)
                 .isLessThan(BACKLOG / 10);
     }
+
+    /**
+     * With batches of 2,000 rows, each is cut into two parts of 1,000 (apply.sessions is 2 by default), applied by two
+     * sessions side by side: every row arrives, no part had to be applied again by the first session, the second
+     * session's replication origin moved, and b's capture published none of it as b's own writes.
+     */
+    @Test
+    @Order(3)
+    void aBacklogInLargeBatchesIsAppliedInPartsBySeveralSessions() throws Exception {
+        runtimes.remove("b").close();
+        String originBefore = db.query("b", SESSION_1_ORIGIN);
+        db.sql("a", "DO $$ BEGIN FOR i IN 10000..13999 LOOP"
+                + " INSERT INTO items VALUES (i, 'parts'); COMMIT; END LOOP; END $$");
+        ConcordConfig large = TestConfigs.parse(TestConfigs.yaml(cluster, "b", List.of("a"), "  - name: items\n",
+                "apply:\n  batch-size: 2000\n"));
+        DcRuntime b = DcRuntime.start(large);
+        runtimes.put("b", b);
+
+        await().atMost(WAIT).until(() -> Integer.parseInt(db.query("b",
+                "SELECT count(*) FROM items WHERE name = 'parts'")) == 4_000);
+        assertThat(b.apply().metrics().partsReapplied()).as("later parts the first session had to apply").isZero();
+        assertThat(db.query("b", SESSION_1_ORIGIN)).as("the position of origin concord_a#1 (before: %s)", originBefore)
+                .isNotEqualTo(originBefore).isNotEqualTo("0/0");
+        assertThat(db.query("b", "SELECT count(*) FROM concord.row_versions WHERE table_name = 'public.items'"
+                + " AND (row_key::jsonb ->> 0)::int8 BETWEEN 10000 AND 13999 AND dc = 'a'"))
+                .as("versions stored for the rows, as a's writes").isEqualTo("4000");
+        Thread.sleep(1_000); // what b's capture would publish of it, were the second session's writes not marked
+        assertThat(b.capture().metrics().captured()).as("b's own writes that b's capture published").isZero();
+    }
+
+    private static final String SESSION_1_ORIGIN = "SELECT coalesce((SELECT remote_lsn::text FROM pg_replication_origin_status"
+            + " WHERE external_id = 'concord_a#1'), 'none')";
 }

@@ -435,6 +435,113 @@ class BatchApplierIT {
         assertConverged("items", "id >= 100000");
     }
 
+    /**
+     * A later part of a batch, applied on a second session while the part before it is not yet applied, holds its
+     * commit until that part committed, then moves apply_progress on from where that part left it.
+     */
+    @Test
+    void aLaterPartOnASecondSessionCommitsOnlyAfterThePartBeforeIt() throws Exception {
+        sql("b", "DO $$ BEGIN FOR i IN 300..309 LOOP INSERT INTO items VALUES (i, 'part', i); COMMIT; END LOOP; END $$");
+        List<BatchApplier.RemoteEvent> batch = feeds.get("b").next(10, WAIT);
+        List<BatchApplier.RemoteEvent> first = batch.subList(0, 5);
+        List<BatchApplier.RemoteEvent> second = batch.subList(5, batch.size());
+        CompletableFuture<Boolean> firstCommitted = new CompletableFuture<>();
+        try (BatchApplier session1 = secondSession("a")) {
+            CompletableFuture<BatchApplier.Outcome> later = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return session1.applyAfter(feeds.get("b").topic, 0, second,
+                            new BatchApplier.Predecessor(firstCommitted, progressAfter(first), WAIT));
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            // Its rows are written and their versions stored: it waits for the first part, in its transaction.
+            await().atMost(WAIT).until(() -> "1".equals(query("a", "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE state = 'idle in transaction' AND query LIKE '%INSERT INTO concord.row_versions AS r%'")));
+            assertThat(query("a", "SELECT count(*) FROM items WHERE id BETWEEN 300 AND 309"))
+                    .as("nothing visible while the part before it is not committed").isEqualTo("0");
+
+            assertThat(apply("a", first).applied()).isEqualTo(5);
+            firstCommitted.complete(true);
+            assertThat(later.get(30, TimeUnit.SECONDS).applied()).isEqualTo(5);
+        }
+        assertThat(query("a", "SELECT count(*) FROM items WHERE id BETWEEN 300 AND 309")).isEqualTo("10");
+        assertThat(query("a", "SELECT next_offset FROM concord.apply_progress WHERE topic = '" + feeds.get("b").topic + "'"))
+                .isEqualTo(String.valueOf(progressAfter(second)));
+        assertConverged("items", "id BETWEEN 300 AND 309");
+    }
+
+    @Test
+    void aLaterPartCommitsNothingUnlessThePartBeforeItCommittedInTime() throws Exception {
+        sql("b", "DO $$ BEGIN FOR i IN 320..323 LOOP INSERT INTO items VALUES (i, 'part', i); COMMIT; END LOOP; END $$");
+        List<BatchApplier.RemoteEvent> batch = feeds.get("b").next(4, WAIT);
+        List<BatchApplier.RemoteEvent> first = batch.subList(0, 2);
+        List<BatchApplier.RemoteEvent> second = batch.subList(2, batch.size());
+        String topic = feeds.get("b").topic;
+        try (BatchApplier session1 = secondSession("a")) {
+            assertThatThrownBy(() -> session1.applyAfter(topic, 0, second, new BatchApplier.Predecessor(
+                    CompletableFuture.completedFuture(false), progressAfter(first), WAIT)))
+                    .isInstanceOf(BatchApplier.Abandoned.class).hasMessageContaining("the part before it was not applied");
+            assertThatThrownBy(() -> session1.applyAfter(topic, 0, second, new BatchApplier.Predecessor(
+                    new CompletableFuture<>(), progressAfter(first), Duration.ofMillis(200))))
+                    .isInstanceOf(BatchApplier.Abandoned.class)
+                    .hasMessageContaining("the part before it did not commit within 200 ms");
+            assertThatThrownBy(() -> session1.applyAfter(topic, 0, second, new BatchApplier.Predecessor(
+                    CompletableFuture.completedFuture(true), progressAfter(first), WAIT)))
+                    .as("said to be committed, but apply_progress is not where it ends")
+                    .isInstanceOf(BatchApplier.Abandoned.class).hasMessageContaining("is not at " + progressAfter(first));
+        }
+        assertThat(query("a", "SELECT count(*) FROM items WHERE id BETWEEN 320 AND 323")).isEqualTo("0");
+
+        assertThat(apply("a", batch).applied()).as("the whole batch, on the first session").isEqualTo(4);
+        assertConverged("items", "id BETWEEN 320 AND 323");
+    }
+
+    /**
+     * A row refused in a later part may be refused only because the part before it has not committed (here: it frees
+     * the UNIQUE email the later part's row takes). The later part sets nothing aside; applied in order, both rows go in.
+     */
+    @Test
+    void aLaterPartSetsNoRowAsideButLeavesTheWholePartToTheFirstSession() throws Exception {
+        sql("b", "INSERT INTO people VALUES (910, 'old@example.com', 'x')");
+        deliver("b", "a", 1);
+        sql("b", "UPDATE people SET email = 'new@example.com' WHERE id = 910");
+        sql("b", "INSERT INTO people VALUES (911, 'old@example.com', 'y')");
+        List<BatchApplier.RemoteEvent> batch = feeds.get("b").next(2, WAIT);
+        String lettersBefore = query("a", "SELECT count(*) FROM concord.dead_letters");
+        try (BatchApplier session1 = secondSession("a")) {
+            assertThatThrownBy(() -> session1.applyAfter(feeds.get("b").topic, 0, batch.subList(1, 2),
+                    new BatchApplier.Predecessor(new CompletableFuture<>(), progressAfter(batch.subList(0, 1)), WAIT)))
+                    .isInstanceOf(BatchApplier.Abandoned.class).hasMessageContaining("the database refused")
+                    .hasMessageContaining("people_email_key");
+        }
+        assertThat(query("a", "SELECT count(*) FROM concord.dead_letters")).isEqualTo(lettersBefore);
+        assertThat(query("a", "SELECT count(*) FROM people WHERE id = 911")).isEqualTo("0");
+
+        BatchApplier.Outcome outcome = apply("a", batch);
+        assertThat(outcome.applied()).isEqualTo(2);
+        assertThat(outcome.deadLetters()).isZero();
+        assertConverged("people", "id BETWEEN 910 AND 911");
+        sql("b", "DELETE FROM people WHERE id IN (910, 911)"); // other tests read the whole table
+        deliver("b", "a", 2);
+        assertConverged("people", "id BETWEEN 910 AND 911");
+    }
+
+    /** An applier of the second apply session of {@code dc}'s peer (origin {@code concord_<peer>#1}). */
+    private static BatchApplier secondSession(String dc) throws Exception {
+        ConcordConfig config = configs.get(dc);
+        ApplyTables tables;
+        try (Connection connection = cluster.postgres(dc).connect()) {
+            tables = ApplyTables.load(config, ResolverRegistry.load(), connection);
+        }
+        return new BatchApplier(config, dc.equals("a") ? "b" : "a", 1, tables, () -> cluster.postgres(dc).connect(),
+                WAIT, new ApplyPhases());
+    }
+
+    private static long progressAfter(List<BatchApplier.RemoteEvent> part) {
+        return part.get(part.size() - 1).offset() + 1;
+    }
+
     private static BatchApplier.Outcome deliver(String from, String to, int atLeast) throws Exception {
         return apply(to, feeds.get(from).next(atLeast, WAIT));
     }

@@ -95,7 +95,8 @@ class InstallerIT {
         assertThat(publishedTables()).containsExactlyInAnyOrder("public.accounts", "public.orders", DECISIONS);
         assertThat(rows("SELECT slot_name || ' ' || slot_type || ' ' || plugin || ' ' || database FROM pg_replication_slots"))
                 .containsExactly("concord_a logical pgoutput " + db);
-        assertThat(origins()).containsExactlyInAnyOrder("concord_b", "concord_c");
+        assertThat(origins()).as("one per peer and apply session (apply.sessions is 2 by default)")
+                .containsExactlyInAnyOrder("concord_b", "concord_b#1", "concord_c", "concord_c#1");
         assertThat(rows("SELECT p.slot || ' ' || (p.lsn = s.confirmed_flush_lsn) || ' ' || p.epoch"
                 + " FROM concord.capture_progress p JOIN pg_replication_slots s ON s.slot_name = p.slot"))
                 .as("capture starts where the slot starts").containsExactly("concord_a true 0");
@@ -168,7 +169,8 @@ class InstallerIT {
                         .as("round " + round).filteredOn(line -> line.startsWith("created"))
                         .containsExactlyInAnyOrder("created publication concord over 1 table",
                                 "created logical replication slot concord_a (pgoutput)",
-                                "created replication origin concord_b", "created replication origin concord_c");
+                                "created replication origin concord_b", "created replication origin concord_c",
+                                "created replication origin concord_b#1", "created replication origin concord_c#1");
             } finally {
                 pool.shutdownNow();
             }
@@ -225,6 +227,22 @@ class InstallerIT {
         try (Connection connection = pg().connect(db)) {
             assertThat(new PrerequisiteCheck(config).run(connection)).isEqualTo(e.problems());
         }
+        assertNothingInstalled();
+    }
+
+    @Test
+    void moreApplySessionsThanTheServerTracksOriginsForIsAProblemNamingTheSetting() throws Exception {
+        ConcordConfig config = config("""
+                  - name: accounts
+                apply:
+                  sessions: 8
+                """, "b", "c", "d"); // 24 origins at once; the embedded server has max_replication_slots 20
+
+        PrerequisitesNotMetException e = notMet(() -> install(config));
+
+        assertThat(e.problems()).extracting(p -> p.subject() + ": " + p.problem() + " | " + p.fix()).containsExactly(
+                "max_replication_slots: is 20, and apply holds up to 24 replication origins at once (3 peers x"
+                        + " apply.sessions 8) | ALTER SYSTEM SET max_replication_slots = 26; restart, or lower apply.sessions");
         assertNothingInstalled();
     }
 
@@ -301,7 +319,7 @@ class InstallerIT {
             new Installer(config).install(connection, false);
         }
         assertThat(publishedTables()).containsExactlyInAnyOrder("public.accounts", "public.events", DECISIONS);
-        assertThat(origins()).containsExactly("concord_b");
+        assertThat(origins()).containsExactlyInAnyOrder("concord_b", "concord_b#1");
     }
 
     @Test
@@ -317,9 +335,34 @@ class InstallerIT {
         }
 
         assertThat(done).containsExactly("dropped slot concord_a", "dropped publication concord",
-                "dropped replication origin concord_b", "dropped replication origin concord_c", "dropped schema concord");
+                "dropped replication origin concord_b", "dropped replication origin concord_b#1",
+                "dropped replication origin concord_c", "dropped replication origin concord_c#1", "dropped schema concord");
         assertNothingInstalled();
         assertThat(rows("SELECT count(*) FROM accounts")).as("user tables stay").containsExactly("0");
+    }
+
+    /** Sessions a config no longer has keep their origins until uninstall, which drops every session's, no one else's. */
+    @Test
+    void eachApplySessionHasAnOriginAndUninstallDropsThemAllButNoOtherPeers() throws Exception {
+        install(config("""
+                  - name: accounts
+                apply:
+                  sessions: 3
+                """, "b"));
+        assertThat(origins()).containsExactlyInAnyOrder("concord_b", "concord_b#1", "concord_b#2");
+        sql("SELECT pg_replication_origin_create('concord_bb')"); // as if of a peer named bb
+
+        List<String> done;
+        try (Connection connection = pg().connect(db)) {
+            done = new Installer(config("""
+                      - name: accounts
+                    apply:
+                      sessions: 1
+                    """, "b")).uninstall(connection);
+        }
+        assertThat(done).contains("dropped replication origin concord_b", "dropped replication origin concord_b#1",
+                "dropped replication origin concord_b#2");
+        assertThat(origins()).containsExactly("concord_bb");
     }
 
     @Test
