@@ -57,6 +57,35 @@ public record RowKey(String table, String key) {
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("a row of " + table + " needs at least one key column");
         }
+        // Capture and apply build a key for every row they touch: the usual key needs no escaping, and a plain
+        // StringBuilder writes it several times faster than a JSON generator; the generator writes the rest.
+        StringBuilder plain = new StringBuilder(2 + 16 * texts.size()).append('[');
+        for (String text : texts) {
+            if (plain.length() > 1) {
+                plain.append(',');
+            }
+            if (text == null) {
+                plain.append("null");
+            } else if (needsNoEscaping(text)) {
+                plain.append('"').append(text).append('"');
+            } else {
+                return new RowKey(table, escaped(table, texts));
+            }
+        }
+        return new RowKey(table, plain.append(']').toString());
+    }
+
+    private static boolean needsNoEscaping(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String escaped(String table, List<String> texts) {
         StringWriter out = new StringWriter(16 * texts.size());
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartArray();
@@ -71,7 +100,7 @@ public record RowKey(String table, String key) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the key of a row of " + table, e);
         }
-        return new RowKey(table, out.toString());
+        return out.toString();
     }
 
     /** The key of the row of {@code table} whose key columns hold these values. */

@@ -26,6 +26,7 @@ import org.apache.avro.specific.SpecificRecord;
 public final class RowStateCodec {
 
     private final EventCodec codec = new EventCodec();
+    private final RowStateWriter writer = new RowStateWriter();
 
     /** A state read back, with the type of every column it mentions. */
     public record Decoded(RowState state, Map<String, String> columnTypes) {
@@ -38,7 +39,7 @@ public final class RowStateCodec {
      *     does not fit its type
      */
     public byte[] encode(RowState state, Map<String, String> types) {
-        return codec.encode(toRecord(state, types));
+        return writer.encode(state, types); // the bytes codec.encode(toRecord(state, types)) gives, written directly
     }
 
     /**

@@ -106,7 +106,7 @@ class CliIT {
                 "schema concord is at version 1",
                 "created publication concord over 1 table",
                 "created logical replication slot concord_a (pgoutput)",
-                "created replication origin concord_b",
+                "created replication origin concord_b", "created replication origin concord_b#1",
                 "DC a is installed");
         assertThat(run.err()).isEmpty();
         assertThat(run.logs()).as("said once, not logged as well").doesNotContain("created");
@@ -171,7 +171,7 @@ class CliIT {
         CliRun run = concord("uninstall", "--config", config.toString(), "--yes");
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out().lines()).containsExactly("dropped slot concord_a", "dropped publication concord",
-                "dropped replication origin concord_b", "dropped schema concord");
+                "dropped replication origin concord_b", "dropped replication origin concord_b#1", "dropped schema concord");
         assertThat(slots()).isEmpty();
         assertThat(query("SELECT nspname FROM pg_namespace WHERE nspname = 'concord'")).isEmpty();
         assertThat(query("SELECT pubname FROM pg_publication")).isEmpty();

@@ -56,6 +56,25 @@ class RowKeyTest {
                 "[\"1.50\",\"t\",\"2024-02-29 12:00:00.5+00\",\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\",\"{a,\\\"b c\\\"}\"]");
     }
 
+    /** The plain path (nothing to escape) and the JSON generator's agree on every key: random texts of tricky characters. */
+    @Test
+    void everyKeyIsTheJsonAGeneratorWrites() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "a1 /-_.é漢\u0000\u001f\u007f\"\\\n\u2028😀";
+        for (int i = 0; i < 5_000; i++) {
+            List<String> texts = new java.util.ArrayList<>();
+            for (int column = 0; column <= random.nextInt(3); column++) {
+                StringBuilder text = new StringBuilder();
+                for (int c = random.nextInt(6); c > 0; c--) {
+                    text.appendCodePoint(alphabet.codePoints().toArray()[random.nextInt((int) alphabet.codePoints().count())]);
+                }
+                texts.add(random.nextInt(8) == 0 ? null : text.toString());
+            }
+            assertThat(RowKey.ofTexts("s.t", texts).key()).as("%s", texts).isEqualTo(json.writeValueAsString(texts));
+        }
+    }
+
     @Test
     void aRowNeedsAKey() {
         assertThatThrownBy(() -> RowKey.of("s.t", List.of()))
