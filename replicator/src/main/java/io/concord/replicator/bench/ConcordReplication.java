@@ -1,5 +1,6 @@
 package io.concord.replicator.bench;
 
+import io.concord.replicator.capture.CapturePhases;
 import io.concord.replicator.cli.DcRuntime;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.config.ConfigLoader;
@@ -153,6 +154,30 @@ final class ConcordReplication implements Replication {
         targetRuntime.apply().metrics().phases().snapshot().forEach((phase, nanos) -> line
                 .append(line.isEmpty() ? "" : ", ").append(phase.name().toLowerCase(Locale.ROOT))
                 .append(' ').append(String.format("%.2f s", nanos / 1e9)));
+        return line.toString();
+    }
+
+    /**
+     * Starts looking for a's slowest capture batch afresh, and returns how long a's capture has spent in each step
+     * so far (for {@link #capturePhasesSince}).
+     */
+    Map<CapturePhases.Phase, Long> captureSlowestAndPhases() {
+        CapturePhases phases = sourceRuntime.capture().metrics().phases();
+        phases.takeSlowest();
+        return phases.snapshot();
+    }
+
+    /** a's slowest capture batch since {@link #captureSlowestAndPhases}; null if none. */
+    CapturePhases.Batch slowestCaptureBatch() {
+        return sourceRuntime.capture().metrics().phases().takeSlowest();
+    }
+
+    /** Where a's capture spent its time since {@code before}: each step of its batches, e.g. "read 0.4 s, ...". */
+    String capturePhasesSince(Map<CapturePhases.Phase, Long> before) {
+        StringBuilder line = new StringBuilder();
+        sourceRuntime.capture().metrics().phases().snapshot().forEach((phase, nanos) -> line
+                .append(line.isEmpty() ? "" : ", ").append(phase.name().toLowerCase(Locale.ROOT))
+                .append(' ').append(String.format("%.2f s", (nanos - before.getOrDefault(phase, 0L)) / 1e9)));
         return line.toString();
     }
 

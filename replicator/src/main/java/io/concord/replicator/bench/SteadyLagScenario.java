@@ -1,5 +1,6 @@
 package io.concord.replicator.bench;
 
+import io.concord.replicator.capture.CapturePhases;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -92,6 +93,8 @@ final class SteadyLagScenario implements Scenario {
                 return null;
             });
             new Thread(probing, "bench-lag-probe").start();
+            Map<CapturePhases.Phase, Long> captureBefore = pair.replication() instanceof ConcordReplication concord
+                    ? concord.captureSlowestAndPhases() : Map.of();
             Map<String, Long> cpuBefore = cpu.sample();
             RateLimitedWriter.Outcome written = writer.run();
             probing.get();
@@ -113,6 +116,9 @@ final class SteadyLagScenario implements Scenario {
                     + " ms)", id(), system, Samples.percentile(lags, 50), Samples.percentile(lags, 99),
                     lags[lags.length - 1], written.achievedRate(), Samples.percentile(cycles, 50));
             if (pair.replication() instanceof ConcordReplication concord) {
+                CapturePhases.Batch slowest = concord.slowestCaptureBatch();
+                progress.log("%s concord: capture's time by step: %s; its slowest batch: %s", id(),
+                        concord.capturePhasesSince(captureBefore), slowest == null ? "none" : slowest);
                 progress.log("%s concord: apply's time by step: %s", id(), concord.applyPhases());
                 long[] publishedMicros = Arrays.stream(concord.publishedMillis(probe.rows())).map(m -> m * 1000)
                         .toArray();

@@ -71,6 +71,8 @@ final class CaptureLoop {
 
     /** Changes from Concord's own apply carry a replication origin with this prefix. */
     static final String APPLY_ORIGIN_PREFIX = "concord_";
+    /** Changes committed longer ago than this are a backlog, read into full batches (see {@link #run}). */
+    static final long BACKLOG_AGE_MICROS = 250_000;
 
     private final DcId dc;
     private final CapturedTables tables;
@@ -144,19 +146,32 @@ final class CaptureLoop {
     void run(PgOutputStream stream, BooleanSupplier running) throws SQLException, InterruptedException {
         List<WalEvent> batch = new ArrayList<>();
         int changes = 0;
+        long firstRead = 0;
+        long newestCommitMicros = 0;
         while (running.getAsBoolean()) {
             WalEvent event = stream.readPending();
             if (event != null) {
+                if (batch.isEmpty()) {
+                    firstRead = System.nanoTime();
+                }
+                if (event.message() instanceof Begin begin) {
+                    newestCommitMicros = begin.commitTimeMicros();
+                }
                 batch.add(event);
                 if (event.message() instanceof RowChange) {
                     changes++;
                 }
-                if (changes < settings.maxBatchEvents()) {
-                    continue; // keep reading until the batch is full or we caught up with the server
+                // Keep reading until the batch is full, we caught up with the server, or a batch of live changes has
+                // read for long enough: on a busy machine the reader may trail a steady stream for a second or more
+                // without ever catching up, and every change read meanwhile waits for the batch to be published.
+                // A backlog fills whole batches: its changes are late already, and large batches catch up fastest.
+                if (changes < settings.maxBatchEvents() && (System.nanoTime() - firstRead < settings.maxBatchDelayNanos()
+                        || wallClock.millis() * 1000 - newestCommitMicros > BACKLOG_AGE_MICROS)) {
+                    continue;
                 }
             }
             if (!batch.isEmpty()) {
-                process(batch, stream);
+                process(batch, changes, firstRead, stream);
                 batch.clear();
                 changes = 0;
                 heartbeatIfDue();
@@ -168,12 +183,18 @@ final class CaptureLoop {
         }
     }
 
-    private void process(List<WalEvent> batch, PgOutputStream stream) throws SQLException {
+    private void process(List<WalEvent> batch, int changes, long firstRead, PgOutputStream stream)
+            throws SQLException {
+        CapturePhases.Stopwatch stopwatch = new CapturePhases.Stopwatch(firstRead);
+        stopwatch.done(CapturePhases.Phase.READ);
         List<Object> work = prepare(batch);
+        stopwatch.done(CapturePhases.Phase.PREPARE);
         for (Object item : work) {
             handle(item);
         }
-        flush(stream);
+        stopwatch.done(CapturePhases.Phase.VERSION);
+        flush(stream, stopwatch);
+        metrics.phases().batch(changes, stopwatch.nanos());
     }
 
     /**
@@ -416,11 +437,12 @@ final class CaptureLoop {
      * the batch, but committed in PostgreSQL only after Kafka acknowledged it: the work overlaps,
      * the order of the two commits does not change.
      */
-    private void flush(PgOutputStream stream) throws SQLException {
+    private void flush(PgOutputStream stream, CapturePhases.Stopwatch stopwatch) throws SQLException {
         boolean publishing = !toPublish.isEmpty();
         for (ChangeEvent event : toPublish) {
             publisher.send(keyOf(event), codec.encode(event));
         }
+        stopwatch.done(CapturePhases.Phase.SEND);
         // The held-back event's state is in `dirty` too; persisting it before the event is out is
         // harmless: a replay finds it at the event's own position and reuses its version.
         boolean saving = !dirty.isEmpty() || !deadLetters.isEmpty() || !lastWholeTransaction.equals(savedProgress);
@@ -436,6 +458,7 @@ final class CaptureLoop {
                 deadLetterStore.record(state, letter);
             }
         }
+        stopwatch.done(CapturePhases.Phase.SAVE);
         if (publishing) {
             publisher.commit();
             metrics.published(toPublish.size(),
@@ -443,6 +466,7 @@ final class CaptureLoop {
             toPublish.clear();
             CrashPoint.reach(CrashPoint.AFTER_PUBLISH);
         }
+        stopwatch.done(CapturePhases.Phase.KAFKA_COMMIT);
         if (saving) {
             state.commit();
             dirty.clear();
@@ -451,6 +475,7 @@ final class CaptureLoop {
         } else {
             state.commit(); // ends the transaction of the batch's reads, if any (no round trip when none is open)
         }
+        stopwatch.done(CapturePhases.Phase.PG_COMMIT);
         // Safe even while a later transaction is still open: it commits after this point, so the
         // server sends it again whole after a restart.
         if (pendingConfirm != null) {
@@ -460,6 +485,7 @@ final class CaptureLoop {
         // Every commit before a fence in the WAL came before it in the stream, and is persisted by now.
         fencesInBatch.forEach(fences::passed);
         fencesInBatch.clear();
+        stopwatch.done(CapturePhases.Phase.CONFIRM);
     }
 
     private void heartbeatIfDue() {

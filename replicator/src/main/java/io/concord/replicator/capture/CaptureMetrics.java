@@ -10,6 +10,12 @@ public final class CaptureMetrics {
     private final AtomicLong truncatesIgnored = new AtomicLong();
     private final AtomicLong restartsForMovedState = new AtomicLong();
     private volatile Lsn confirmed = Lsn.INVALID;
+    private final CapturePhases phases = new CapturePhases();
+
+    /** Time capture spent in each step of its batches, and its slowest batch. */
+    public CapturePhases phases() {
+        return phases;
+    }
 
     /** {@code events} went out on Kafka, {@code local} of them this DC's own writes (the rest forwarded). */
     void published(int events, int local) {

@@ -81,8 +81,9 @@ public record ConcordConfig(
     public record Resolver(String name, Map<String, Object> options) {
     }
 
-    /** Capture settings: slot, publication, heartbeats. */
-    public record Capture(String slot, String publication, Duration heartbeatInterval, int maxBatchEvents) {
+    /** Capture settings: slot, publication, heartbeats, batching. */
+    public record Capture(String slot, String publication, Duration heartbeatInterval, int maxBatchEvents,
+            Duration maxBatchDelay) {
     }
 
     /**

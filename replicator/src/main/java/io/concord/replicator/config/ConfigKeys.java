@@ -50,6 +50,8 @@ public final class ConfigKeys {
             "How often a heartbeat is published; it also lets an idle slot advance.");
     public static final ConfigKey CAPTURE_BATCH = new ConfigKey("capture.max-batch-events", "an integer 1..1000000", "10000",
             "Most changes published before waiting for Kafka's acknowledgement and confirming the slot.");
+    public static final ConfigKey CAPTURE_DELAY = new ConfigKey("capture.max-batch-delay", "a duration", "20ms",
+            "How long capture keeps reading changes into a batch while more keep coming, before publishing it (it publishes at once when nothing more is pending).");
     public static final ConfigKey APPLY_BATCH = new ConfigKey("apply.batch-size", "an integer 1..100000", "5000",
             "Most rows applied in one local transaction (a source transaction is never split).");
     public static final ConfigKey APPLY_DELAY = new ConfigKey("apply.max-batch-delay", "a duration", "0ms",
@@ -62,7 +64,7 @@ public final class ConfigKeys {
     public static final List<ConfigKey> ALL = List.of(DC, PG_URL, PG_USER, PG_PASSWORD, PG_POOL, KAFKA_BOOTSTRAP,
             KAFKA_PROPERTIES, TOPICS_PREFIX, TOPICS_RF, TOPOLOGY_TYPE, TOPOLOGY_HUB,
             TOPOLOGY_UPSTREAM, PEERS, TABLES, TABLE_NAME, TABLE_KEY, TABLE_RESOLVER, CAPTURE_SLOT,
-            CAPTURE_PUBLICATION, CAPTURE_HEARTBEAT, CAPTURE_BATCH, APPLY_BATCH, APPLY_DELAY, APPLY_SESSIONS,
+            CAPTURE_PUBLICATION, CAPTURE_HEARTBEAT, CAPTURE_BATCH, CAPTURE_DELAY, APPLY_BATCH, APPLY_DELAY, APPLY_SESSIONS,
             HTTP_PORT);
 
     private ConfigKeys() {

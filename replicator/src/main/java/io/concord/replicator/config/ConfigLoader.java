@@ -80,12 +80,13 @@ public final class ConfigLoader {
         ConcordConfig.Topology topology = topology(root.get("topology"), dc, peers, in);
         List<ConcordConfig.Table> tables = tables(root, in);
         ConfigNode captureNode = root.get("capture");
-        in.rejectUnknown(captureNode, Set.of("slot", "publication", "heartbeat-interval", "max-batch-events"));
+        in.rejectUnknown(captureNode, Set.of("slot", "publication", "heartbeat-interval", "max-batch-events",
+                "max-batch-delay"));
         String slot = captureNode != null && captureNode.get("slot") != null
                 ? in.matching(captureNode, CAPTURE_SLOT, ID) : dc == null ? null : "concord_" + dc;
         ConcordConfig.Capture capture = new ConcordConfig.Capture(slot,
                 in.matching(captureNode, CAPTURE_PUBLICATION, ID), in.duration(captureNode, CAPTURE_HEARTBEAT),
-                in.integer(captureNode, CAPTURE_BATCH, 1, 1_000_000));
+                in.integer(captureNode, CAPTURE_BATCH, 1, 1_000_000), in.duration(captureNode, CAPTURE_DELAY));
         ConfigNode applyNode = root.get("apply");
         in.rejectUnknown(applyNode, Set.of("batch-size", "max-batch-delay", "sessions"));
         ConcordConfig.Apply apply = new ConcordConfig.Apply(in.integer(applyNode, APPLY_BATCH, 1, 100_000),

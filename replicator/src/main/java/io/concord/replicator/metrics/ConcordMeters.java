@@ -3,6 +3,7 @@ package io.concord.replicator.metrics;
 import io.concord.replicator.apply.ApplyMetrics;
 import io.concord.replicator.apply.ApplyPhases;
 import io.concord.replicator.capture.CaptureMetrics;
+import io.concord.replicator.capture.CapturePhases;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -66,6 +67,12 @@ public final class ConcordMeters implements AutoCloseable {
                 .description("Capture batches versioned again from the slot because apply stored a state of one"
                         + " of their rows after the batch read it")
                 .register(registry);
+        for (CapturePhases.Phase phase : CapturePhases.Phase.values()) {
+            FunctionCounter.builder("concord.capture.phase.seconds", capture.phases(), p -> p.nanos(phase) / 1e9)
+                    .tag("phase", phase.name().toLowerCase(Locale.ROOT))
+                    .description("Time capture spent in this step of its batches (rate() shows the share)")
+                    .register(registry);
+        }
         Gauge.builder("concord.capture.slot.lag", slotLagBytes, DoubleSupplier::getAsDouble).strongReference(true)
                 .baseUnit("bytes")
                 .description("WAL bytes between the server's current position and the slot's confirmed flush")

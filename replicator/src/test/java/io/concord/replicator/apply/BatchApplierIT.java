@@ -403,7 +403,8 @@ class BatchApplierIT {
         ConcordConfig a = configs.get("a");
         ConcordConfig noCapture = new ConcordConfig(a.dc(), a.postgres(), a.kafka(), a.topics(), a.topology(), a.peers(),
                 a.tables(), new ConcordConfig.Capture("no_such_slot", a.capture().publication(),
-                        a.capture().heartbeatInterval(), a.capture().maxBatchEvents()), a.apply(), a.http());
+                        a.capture().heartbeatInterval(), a.capture().maxBatchEvents(), a.capture().maxBatchDelay()), a.apply(),
+                a.http());
         sql("b", "INSERT INTO items VALUES (60, 'while capture is away', 1)");
         List<BatchApplier.RemoteEvent> batch = feeds.get("b").next(1, WAIT);
         ApplyTables tables;

@@ -170,7 +170,7 @@ class CaptureIT {
         // A cache of 3 rows: loading the rows a batch lacks must not make it forget those it found cached.
         CaptureSettings tiny = CaptureSettings.of(config);
         capture = new CaptureService(config, new CaptureSettings(tiny.slot(), tiny.publication(), tiny.maxBatchEvents(),
-                tiny.heartbeatMillis(), tiny.idlePollMillis(), 3, tiny.forward()));
+                tiny.maxBatchDelayNanos(), tiny.heartbeatMillis(), tiny.idlePollMillis(), 3, tiny.forward()));
         thread = new Thread(capture, "capture-test");
         thread.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> capture.isActive() || capture.failure() != null);
