@@ -271,6 +271,7 @@ public final class BatchApplier implements AutoCloseable {
                 if (outcome != null) {
                     db.commit();
                     work.stopwatch.done(ApplyPhases.Phase.COMMIT);
+                    work.stopwatch.committed(events.size());
                     return outcome;
                 }
                 connection.rollback();

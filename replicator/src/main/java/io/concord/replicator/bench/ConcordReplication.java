@@ -1,5 +1,6 @@
 package io.concord.replicator.bench;
 
+import io.concord.replicator.apply.ApplyPhases;
 import io.concord.replicator.capture.CapturePhases;
 import io.concord.replicator.cli.DcRuntime;
 import io.concord.replicator.config.ConcordConfig;
@@ -179,6 +180,11 @@ final class ConcordReplication implements Replication {
                 .append(line.isEmpty() ? "" : ", ").append(phase.name().toLowerCase(Locale.ROOT))
                 .append(' ').append(String.format("%.2f s", (nanos - before.getOrDefault(phase, 0L)) / 1e9)));
         return line.toString();
+    }
+
+    /** b's slowest committed apply batch since the last call; null if none. */
+    ApplyPhases.Batch slowestApplyBatch() {
+        return targetRuntime == null ? null : targetRuntime.apply().metrics().phases().takeSlowest();
     }
 
     /** Conflicts settled by the appliers of both DCs so far. */

@@ -1,5 +1,6 @@
 package io.concord.replicator.bench;
 
+import io.concord.replicator.apply.ApplyPhases;
 import io.concord.replicator.capture.CapturePhases;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -95,6 +96,9 @@ final class SteadyLagScenario implements Scenario {
             new Thread(probing, "bench-lag-probe").start();
             Map<CapturePhases.Phase, Long> captureBefore = pair.replication() instanceof ConcordReplication concord
                     ? concord.captureSlowestAndPhases() : Map.of();
+            if (pair.replication() instanceof ConcordReplication concord) {
+                concord.slowestApplyBatch(); // the warm-up's is not this run's
+            }
             Map<String, Long> cpuBefore = cpu.sample();
             RateLimitedWriter.Outcome written = writer.run();
             probing.get();
@@ -119,7 +123,9 @@ final class SteadyLagScenario implements Scenario {
                 CapturePhases.Batch slowest = concord.slowestCaptureBatch();
                 progress.log("%s concord: capture's time by step: %s; its slowest batch: %s", id(),
                         concord.capturePhasesSince(captureBefore), slowest == null ? "none" : slowest);
-                progress.log("%s concord: apply's time by step: %s", id(), concord.applyPhases());
+                ApplyPhases.Batch slowestApply = concord.slowestApplyBatch();
+                progress.log("%s concord: apply's time by step: %s; its slowest batch: %s", id(), concord.applyPhases(),
+                        slowestApply == null ? "none" : slowestApply);
                 long[] publishedMicros = Arrays.stream(concord.publishedMillis(probe.rows())).map(m -> m * 1000)
                         .toArray();
                 double[][] split = probe.lagSplitMillis(pair.source(), publishedMicros);
