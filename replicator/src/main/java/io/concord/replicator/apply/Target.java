@@ -4,9 +4,9 @@ import io.concord.event.Column;
 import io.concord.replicator.store.RowKey;
 import io.concord.resolver.RowImage;
 import io.concord.resolver.state.RowState;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One row a batch touches, while the batch is decided: its key, whether its user row was found and
@@ -19,7 +19,8 @@ final class Target {
     final RowKey key;
     final List<Column> keyColumns;
     final RowImage keyImage;
-    final Map<String, String> types = new TreeMap<>();
+    /** Column name → type name; a hash map: it is filled and read for every event and row, never iterated in order. */
+    final Map<String, String> types = new HashMap<>();
     boolean locked;
     RowState state = RowState.empty();
     /** Whether the user row must be written: some event of the batch changed it. */
