@@ -26,7 +26,7 @@ record BenchSettings(
 
     static BenchSettings defaults() {
         return new BenchSettings(3, 200_000, 200, 1_000, 100_000, 100_000, 2_000, Duration.ofSeconds(30),
-                Duration.ofSeconds(10), 4, 4,
+                Duration.ofSeconds(5), 4, 4,
                 Duration.ofSeconds(20), 1_000, Duration.ofSeconds(30), 2, Duration.ofMinutes(30));
     }
 
