@@ -271,7 +271,7 @@ public final class BatchApplier implements AutoCloseable {
                 if (outcome != null) {
                     db.commit();
                     work.stopwatch.done(ApplyPhases.Phase.COMMIT);
-                    work.stopwatch.committed(events.size());
+                    work.stopwatch.finish(events.size());
                     return outcome;
                 }
                 connection.rollback();
@@ -377,7 +377,7 @@ public final class BatchApplier implements AutoCloseable {
         private final Map<RowKey, Target> targets = new LinkedHashMap<>();
         private final List<Map.Entry<Integer, Target>> pending = new ArrayList<>();
         private final RemoteRows remoteRows = new RemoteRows();
-        private final ApplyPhases.Stopwatch stopwatch = phases.new Stopwatch();
+        private final ApplyPhases.Stopwatch stopwatch = phases.stopwatch(System.nanoTime());
         private final Predecessor predecessor;
 
         Attempt(String topic, int partition, List<RemoteEvent> events,

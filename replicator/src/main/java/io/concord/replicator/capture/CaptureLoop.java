@@ -185,7 +185,7 @@ final class CaptureLoop {
 
     private void process(List<WalEvent> batch, int changes, long firstRead, PgOutputStream stream)
             throws SQLException {
-        CapturePhases.Stopwatch stopwatch = new CapturePhases.Stopwatch(firstRead);
+        CapturePhases.Stopwatch stopwatch = metrics.phases().stopwatch(firstRead);
         stopwatch.done(CapturePhases.Phase.READ);
         List<Object> work = prepare(batch);
         stopwatch.done(CapturePhases.Phase.PREPARE);
@@ -194,7 +194,7 @@ final class CaptureLoop {
         }
         stopwatch.done(CapturePhases.Phase.VERSION);
         flush(stream, stopwatch);
-        metrics.phases().batch(changes, stopwatch.nanos());
+        stopwatch.finish(changes);
     }
 
     /**
