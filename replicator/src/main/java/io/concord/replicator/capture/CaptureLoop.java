@@ -161,12 +161,8 @@ final class CaptureLoop {
                 if (event.message() instanceof RowChange) {
                     changes++;
                 }
-                // Keep reading until the batch is full, we caught up with the server, or a batch of live changes has
-                // read for long enough: on a busy machine the reader may trail a steady stream for a second or more
-                // without ever catching up, and every change read meanwhile waits for the batch to be published.
-                // A backlog fills whole batches: its changes are late already, and large batches catch up fastest.
-                if (changes < settings.maxBatchEvents() && (System.nanoTime() - firstRead < settings.maxBatchDelayNanos()
-                        || wallClock.millis() * 1000 - newestCommitMicros > BACKLOG_AGE_MICROS)) {
+                if (keepReading(settings, changes, System.nanoTime() - firstRead,
+                        wallClock.millis() * 1000 - newestCommitMicros)) {
                     continue;
                 }
             }
@@ -181,6 +177,18 @@ final class CaptureLoop {
                 Thread.sleep(settings.idlePollMillis());
             }
         }
+    }
+
+    /**
+     * Whether the batch in hand reads on (when the server has more): until it is full, or, for live changes, until
+     * it has read for {@code capture.max-batch-delay}. On a busy machine the reader may trail a steady stream for a
+     * second or more without ever catching up, and every change read meanwhile waits for the batch to be published.
+     * A backlog (its newest transaction committed more than {@link #BACKLOG_AGE_MICROS} ago) fills whole batches:
+     * its changes are late already, and large batches catch up fastest.
+     */
+    static boolean keepReading(CaptureSettings settings, int changes, long readingNanos, long newestCommitAgeMicros) {
+        return changes < settings.maxBatchEvents() && (readingNanos < settings.maxBatchDelayNanos()
+                || newestCommitAgeMicros > BACKLOG_AGE_MICROS);
     }
 
     private void process(List<WalEvent> batch, int changes, long firstRead, PgOutputStream stream)
