@@ -94,11 +94,33 @@ final class BacklogScenario implements Scenario {
         result.note("cpu per row = CPU time of both PostgreSQL servers and of the bench JVM (Concord, the embedded"
                 + " broker) from resume to caught up, per backlog row; Concord's capture ran before that, native's"
                 + " decoding is inside it");
-        result.note("Concord's backlog is captured and in Kafka before apply resumes (its capture never pauses);"
-                + " native's is decoded by its walsender after the subscription is enabled, inside the timed window");
+        result.note("Concord's backlog is captured and in Kafka before apply resumes: its capture is paused while the"
+                + " backlog is written, then resumed alone (capture rate = backlog changes / first to last published,"
+                + " polled every " + ConcordReplication.CAPTURE_POLL_MICROS / 1000 + " ms; capture cpu per event ="
+                + " CPU of both servers and this JVM meanwhile, per change); native's is decoded by its walsender"
+                + " after the subscription is enabled, inside the timed window");
+    }
+
+    /**
+     * One unmeasured Concord run of a small single-row backlog, so that the measured runs find capture and apply
+     * compiled: in a fresh JVM the JIT compilers took about a third of the machine's CPU during the first
+     * backlog (perf: C2 35% of samples), a cost a running replicator pays once, at start. Native needs no such
+     * run: PostgreSQL is compiled ahead of time.
+     */
+    static void warmUpJvm(BenchCluster cluster, BenchSettings settings, Progress progress) throws Exception {
+        BenchSettings small = settings.forJvmWarmUp();
+        BacklogScenario warmUp = new BacklogScenario(cluster, small, Kind.SINGLE_ROW_INSERTS, progress);
+        ScenarioResult discarded = new ScenarioResult("jvm-warm-up", "", Map.of());
+        progress.log("jvm warm-up: one unmeasured Concord backlog of %,d single-row tx", small.singleRowTransactions());
+        warmUp.runOnce("concord", discarded);
+        if (discarded.error() != null) {
+            throw new IllegalStateException("the JVM warm-up run went wrong: " + discarded.error());
+        }
     }
 
     private void runOnce(String system, ScenarioResult result) throws Exception {
+        long begun = System.nanoTime();
+        long[] marks = new long[3];
         try (ReplicatedPair pair = ReplicatedPair.start(cluster, system, "lww")) {
             Db source = pair.source();
             Db target = pair.target();
@@ -109,10 +131,48 @@ final class BacklogScenario implements Scenario {
             Waits.until("the rows written before the pause to reach " + target, settings.applyTimeout(),
                     () -> target.queryLong("SELECT count(*) FROM items") == rowsBeforePause());
             pair.replication().pauseApply();
+            ConcordReplication concord = pair.replication() instanceof ConcordReplication c ? c : null;
+            if (concord != null) {
+                concord.pauseCapture();
+            }
+            marks[0] = System.nanoTime();
             writeBacklog(source);
             String expected = source.itemsChecksum();
-            pair.replication().awaitCaptured(rowsBeforePause() + backlogRows() + 2);
+            marks[1] = System.nanoTime();
+            if (concord != null) {
+                measureCapture(concord, source, target, result);
+            }
+            marks[2] = System.nanoTime();
             measure(pair.replication(), source, target, expected, result);
+        }
+        long ended = System.nanoTime();
+        progress.log("%s %s: run took %.1f s: set up and paused %.1f s, backlog written %.1f s, captured %.1f s,"
+                + " applied, checked and torn down %.1f s", id(), system, (ended - begun) / 1e9,
+                (marks[0] - begun) / 1e9, (marks[1] - marks[0]) / 1e9, (marks[2] - marks[1]) / 1e9,
+                (ended - marks[2]) / 1e9);
+    }
+
+    /**
+     * Concord's capture of the backlog, alone: resumed once the backlog is written, timed from its first change
+     * published to its last. Native has no such step to time (its walsender decodes while it applies).
+     */
+    private void measureCapture(ConcordReplication concord, Db source, Db target, ScenarioResult result)
+            throws Exception {
+        long changes = backlogRows() + 2;
+        CpuMeter cpu = new CpuMeter(source, target);
+        Map<String, Long> cpuBefore = cpu.sample();
+        ConcordReplication.CaptureRun run = concord.captureBacklog(changes);
+        Map<String, Long> cpuSpent = CpuMeter.spent(cpuBefore, cpu.sample());
+        double seconds = Math.max(run.lastNanos() - run.firstNanos(), ConcordReplication.CAPTURE_POLL_MICROS * 1_000)
+                / 1e9;
+        result.add("capture rate", "events/s", true, "concord", changes / seconds);
+        progress.log("%s concord: captured %,.0f events/s, all published %.2f s after capture resumed; its time by"
+                + " step: %s", id(), changes / seconds, (run.lastNanos() - run.resumedNanos()) / 1e9,
+                concord.capturePhasesSince(Map.of()));
+        if (cpu.available()) {
+            result.add("capture cpu per event", "µs", false, "concord", CpuMeter.total(cpuSpent) / 1e3 / changes);
+            progress.log("%s concord: cpu from resuming capture to all published: %s", id(),
+                    CpuMeter.describe(cpuSpent));
         }
     }
 

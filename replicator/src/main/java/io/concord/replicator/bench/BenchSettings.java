@@ -36,6 +36,16 @@ record BenchSettings(
                 Duration.ofSeconds(3), 1_000, Duration.ofSeconds(3), 2, Duration.ofMinutes(5));
     }
 
+    /**
+     * The sizes of the unmeasured Concord run before the backlogs: a fifth of the single-row backlog, enough for
+     * the JIT to compile capture's and apply's paths.
+     */
+    BenchSettings forJvmWarmUp() {
+        return new BenchSettings(1, Math.max(1_000, singleRowTransactions / 5), batchTransactions,
+                rowsPerBatchTransaction, updates, updatedRows, lagRate, lagDuration, lagWarmup, lagWriters,
+                overheadClients, overheadDuration, hotRows, conflictDuration, conflictWritersPerDc, applyTimeout);
+    }
+
     BenchSettings withRepetitions(int repetitions) {
         return new BenchSettings(repetitions, singleRowTransactions, batchTransactions, rowsPerBatchTransaction,
                 updates, updatedRows, lagRate, lagDuration, lagWarmup, lagWriters, overheadClients, overheadDuration, hotRows,

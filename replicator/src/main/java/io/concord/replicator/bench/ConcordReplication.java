@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,12 +27,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Concord between a database on {@code a} and one on {@code b}, run in this JVM as {@code concord run} runs it
  * ({@link DcRuntime}), from configs written as a user would write {@code concord.yaml}: default settings but
- * the run's own topic prefix and slots, and the HTTP endpoint off. Pausing stops {@code b}'s runtime (its
- * apply); {@code a}'s capture runs on, so a backlog waits in Kafka, as it would while {@code b} is down.
+ * the run's own topic prefix and slots, and the HTTP endpoint off. Pausing apply stops {@code b}'s runtime;
+ * pausing capture stops {@code a}'s, so that a backlog waits in {@code a}'s slot and its capture can be timed
+ * alone before apply resumes.
  */
 final class ConcordReplication implements Replication {
 
     private static final Duration WAIT = Duration.ofSeconds(120);
+    static final long CAPTURE_POLL_MICROS = 1_000;
 
     private final BenchCluster cluster;
     private final String runId;
@@ -85,16 +88,48 @@ final class ConcordReplication implements Replication {
         targetRuntime = DcRuntime.start(targetConfig);
     }
 
-    @Override
-    public void awaitCaptured(long changes) throws Exception {
-        try {
-            Waits.until("capture of " + source + " to publish " + changes + " changes", WAIT,
-                    () -> sourceRuntime.capture().metrics().published() >= changes);
-        } catch (TimeoutException e) {
-            throw new TimeoutException(e.getMessage() + " (it published " + sourceRuntime.capture().metrics()
-                    .published() + "; " + source.queryString("SELECT 'slot at ' || confirmed_flush_lsn || ', WAL"
-                    + " flushed to ' || pg_current_wal_flush_lsn() FROM pg_replication_slots WHERE slot_name = ?",
-                    sourceConfig.capture().slot()) + ")");
+    /** When a resumed capture published its first and its last change, in {@link System#nanoTime()}. */
+    record CaptureRun(long resumedNanos, long firstNanos, long lastNanos) {
+    }
+
+    /**
+     * Stops {@code a}'s runtime, and with it its capture: what is written now waits in its slot, as it would
+     * while Concord is down, until {@link #captureBacklog}.
+     */
+    void pauseCapture() throws Exception {
+        sourceRuntime.close();
+        sourceRuntime = null;
+        Waits.until("slot " + sourceConfig.capture().slot() + " to be released", WAIT, () -> source.queryLong(
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active",
+                sourceConfig.capture().slot()) == 0);
+    }
+
+    /**
+     * Starts {@code a}'s runtime again and waits until its capture has published {@code changes} changes (it
+     * publishes nothing else meanwhile: b's apply is paused, so nothing comes back to forward). Polled every
+     * {@value #CAPTURE_POLL_MICROS} µs: the resolution of the times returned.
+     */
+    CaptureRun captureBacklog(long changes) throws Exception {
+        long resumed = System.nanoTime();
+        sourceRuntime = DcRuntime.start(sourceConfig);
+        long deadline = resumed + WAIT.toNanos();
+        long first = 0;
+        while (true) {
+            long published = sourceRuntime.capture().metrics().published();
+            long now = System.nanoTime();
+            if (first == 0 && published > 0) {
+                first = now;
+            }
+            if (published >= changes) {
+                return new CaptureRun(resumed, first, now);
+            }
+            if (now > deadline) {
+                throw new TimeoutException("waited " + WAIT.toSeconds() + " s for capture of " + source + " to publish "
+                        + changes + " changes (it published " + published + "; " + source.queryString("SELECT 'slot at '"
+                        + " || confirmed_flush_lsn || ', WAL flushed to ' || pg_current_wal_flush_lsn() FROM"
+                        + " pg_replication_slots WHERE slot_name = ?", sourceConfig.capture().slot()) + ")");
+            }
+            LockSupport.parkNanos(CAPTURE_POLL_MICROS * 1_000);
         }
     }
 

@@ -58,11 +58,6 @@ final class NativeReplication implements Replication {
         target.execute("ALTER SUBSCRIPTION " + name + " ENABLE");
     }
 
-    @Override
-    public void awaitCaptured(long changes) {
-        // The slot holds the WAL; the walsender decodes it once the subscription is enabled again.
-    }
-
     private boolean workerRunning() throws Exception {
         return target.queryLong("SELECT count(*) FROM pg_stat_subscription WHERE subname = ? AND pid IS NOT NULL"
                 + " AND relid IS NULL", name) > 0;

@@ -15,13 +15,6 @@ interface Replication extends AutoCloseable {
     /** Starts applying on {@code b} again, from where it paused. */
     void resumeApply() throws Exception;
 
-    /**
-     * Waits until the first {@code changes} row changes written on {@code a} since replication started are
-     * ready to be applied: Concord has captured and published them to Kafka (its capture never pauses); native
-     * keeps them in its slot and decodes them only once resumed, so there is nothing to wait for.
-     */
-    void awaitCaptured(long changes) throws Exception;
-
     /** Stops replicating and removes what it created (slots, subscription, Concord's schema and topics). */
     @Override
     void close();
