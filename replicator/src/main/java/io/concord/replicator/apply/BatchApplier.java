@@ -500,6 +500,11 @@ public final class BatchApplier implements AutoCloseable {
         /** Sorts the events into targets; those that cannot be applied here become dead letters. */
         private int prepare() {
             int skipped = 0;
+            // A batch is mostly one table: its name is built and looked up once per run of events, not per event.
+            String lastSchema = null;
+            String lastName = null;
+            String tableName = null;
+            ApplyTable table = null;
             for (int i = 0; i < events.size(); i++) {
                 if (deadLetters.containsKey(i)) {
                     continue;
@@ -510,8 +515,12 @@ public final class BatchApplier implements AutoCloseable {
                     skipped++; // our own write, come back around: nothing to learn
                     continue;
                 }
-                String tableName = event.getTable().getSchema$() + "." + event.getTable().getName();
-                ApplyTable table = tables.get(tableName).orElse(null);
+                if (!event.getTable().getSchema$().equals(lastSchema) || !event.getTable().getName().equals(lastName)) {
+                    lastSchema = event.getTable().getSchema$();
+                    lastName = event.getTable().getName();
+                    tableName = lastSchema + "." + lastName;
+                    table = tables.get(tableName).orElse(null);
+                }
                 String problem = table == null ? tables.whyMissing(tableName) : RemoteRows.missingColumn(table, event);
                 if (problem != null) {
                     deadLetters.put(i, deadLetter(topic, partition, remote, "SCHEMA", problem + "; event "
@@ -520,14 +529,14 @@ public final class BatchApplier implements AutoCloseable {
                     continue;
                 }
                 RowKey key = keyOf(event);
-                Target target = targets.computeIfAbsent(key, k -> new Target(table, k, event.getKey(),
+                ApplyTable found = table;
+                Target target = targets.computeIfAbsent(key, k -> new Target(found, k, event.getKey(),
                         RemoteRows.keyImage(event)));
                 pending.add(new AbstractMap.SimpleEntry<>(i, target));
             }
             return skipped;
         }
 
-        /** Step 7: the states capture must record, and what it forwards. */
         /**
          * Stores the settled states in this transaction, at the fence's position: it lies after every local
          * commit capture had recorded when they were read (so a replayed capture state never overwrites

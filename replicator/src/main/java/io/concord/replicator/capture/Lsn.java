@@ -8,6 +8,8 @@ package io.concord.replicator.capture;
  */
 public record Lsn(long value) implements Comparable<Lsn> {
 
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
     /** 0/0: no position. Starting a stream at it means "where the slot stands". */
     public static final Lsn INVALID = new Lsn(0);
 
@@ -64,8 +66,23 @@ public record Lsn(long value) implements Comparable<Lsn> {
         return a.isBefore(b) ? b : a;
     }
 
+    /** PostgreSQL's text form, {@code 16/B374D848}: upper-case hex without leading zeros. */
     @Override
     public String toString() {
-        return Long.toHexString(value >>> 32).toUpperCase() + '/' + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase();
+        // By hand: capture formats one per stored row state, and toUpperCase on toHexString showed in its profile.
+        char[] text = new char[17];
+        int end = appendHex(text, 0, value >>> 32);
+        text[end++] = '/';
+        end = appendHex(text, end, value & 0xFFFFFFFFL);
+        return new String(text, 0, end);
     }
+
+    private static int appendHex(char[] text, int at, long half) {
+        int digits = Math.max(1, (64 - Long.numberOfLeadingZeros(half) + 3) / 4);
+        for (int i = digits - 1; i >= 0; i--) {
+            text[at++] = HEX[(int) (half >>> (i * 4)) & 0xF];
+        }
+        return at;
+    }
+
 }

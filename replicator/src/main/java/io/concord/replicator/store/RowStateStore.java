@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -228,8 +229,8 @@ public final class RowStateStore {
         }
         List<StoredRowState> rows = new ArrayList<>(latest.values());
         rows.sort(Comparator.comparing(StoredRowState::key, LOCK_ORDER));
-        Set<RowKey> refused = new TreeSet<>(LOCK_ORDER);
-        refused.addAll(latest.keySet());
+        // A hash set while rows are crossed off (a sorted one was 7% of capture's thread); sorted for the caller.
+        Set<RowKey> refused = new HashSet<>(latest.keySet());
         for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
             List<StoredRowState> part = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
             Columns columns = new Columns(part.size());
@@ -257,7 +258,12 @@ public final class RowStateStore {
                 }
             }
         }
-        return refused;
+        if (refused.isEmpty()) {
+            return Set.of();
+        }
+        Set<RowKey> sorted = new TreeSet<>(LOCK_ORDER);
+        sorted.addAll(refused);
+        return sorted;
     }
 
     /** Upserts one statement's worth of rows; returns how many it wrote. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Lsn reads and prints X/Y like pg_lsn, and orders as an unsigned 64-bit number. */
@@ -20,6 +21,21 @@ class LsnTest {
         assertThat(Lsn.parse("0/1a").toString()).isEqualTo("0/1A");
         assertThat(Lsn.of(-1).toString()).isEqualTo("FFFFFFFF/FFFFFFFF");
         assertThat(Lsn.parse("FFFFFFFF/FFFFFFFF")).isEqualTo(Lsn.of(-1));
+    }
+
+    @Test
+    void printsEveryPositionAsPostgresDoes() {
+        Random random = new Random(7);
+        for (int i = 0; i < 10_000; i++) {
+            // Halves of every width, zero and all ones included.
+            long high = random.nextLong() >>> random.nextInt(64);
+            long low = random.nextLong() >>> random.nextInt(64);
+            long value = (high << 32) | (low & 0xFFFFFFFFL);
+            String expected = Long.toHexString(value >>> 32).toUpperCase() + "/"
+                    + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase();
+            assertThat(Lsn.of(value).toString()).isEqualTo(expected);
+            assertThat(Lsn.parse(expected)).isEqualTo(Lsn.of(value));
+        }
     }
 
     @Test
