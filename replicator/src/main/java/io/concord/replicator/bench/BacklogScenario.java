@@ -88,6 +88,9 @@ final class BacklogScenario implements Scenario {
         for (String system : Scenario.order(repetition)) {
             runOnce(system, result);
         }
+        if (kind == Kind.BATCHED_INSERTS) {
+            new SqlFloor(cluster, settings, progress).measure(result);
+        }
         result.note("apply rate = backlog rows / (end marker visible on b - start marker visible on b), polled every "
                 + MarkerProbe.POLL_MICROS / 1000 + " ms; catch-up = resume to end marker visible, which for Concord"
                 + " includes starting b's runtime (Kafka Streams joining its group)");
