@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,26 +177,9 @@ class RowStateStoreIT {
     @Test
     void aReplacementWaitingForAConcurrentStoreIsRefusedOnceThatCommits() throws Exception {
         RowKey key = new RowKey("public.t", "[\"1\"]");
-        StoredRowState base = stored(key, "0/A0", 0, "base");
-        store.save(connection, List.of(base));
-        connection.commit();
-        try (Connection apply = cluster.postgres("a").connect()) {
-            apply.setAutoCommit(false);
-            store.save(apply, List.of(stored(key, "0/A8", 0, "stored by apply")));
-
-            var replacing = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return store.replace(connection, List.of(stored(key, "0/B0", 0, "local write")), k -> base);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> waitingForLocks() > 0);
-            apply.commit();
-
-            assertThat(replacing.get(10, java.util.concurrent.TimeUnit.SECONDS)).containsExactly(key);
-        }
-        connection.commit();
+        Set<RowKey> refused = replaceWhileAnotherTransactionHolds(key,
+                apply -> store.save(apply, List.of(stored(key, "0/A8", 0, "stored by apply"))));
+        assertThat(refused).containsExactly(key);
         assertThat(noteOf(key)).isEqualTo("stored by apply");
         connection.commit();
     }
@@ -204,13 +188,32 @@ class RowStateStoreIT {
     @Test
     void aReplacementWaitingForAConcurrentLockIsWrittenOnceThatEnds() throws Exception {
         RowKey key = new RowKey("public.t", "[\"1\"]");
+        Set<RowKey> refused = replaceWhileAnotherTransactionHolds(key,
+                apply -> assertThat(store.loadForUpdate(apply, List.of(key))).containsKey(key));
+        assertThat(refused).isEmpty();
+        assertThat(noteOf(key)).isEqualTo("local write");
+        connection.commit();
+    }
+
+    /** Something another transaction does to a stored row, holding its lock until it commits. */
+    @FunctionalInterface
+    private interface OtherTransaction {
+        void run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Stores a base state of {@code key}, lets {@code other} act on the row in a transaction of its own, replaces the
+     * base with a local write meanwhile (it waits for that transaction's lock), commits the other transaction, and
+     * returns what the replacement refused.
+     */
+    private Set<RowKey> replaceWhileAnotherTransactionHolds(RowKey key, OtherTransaction other) throws Exception {
         StoredRowState base = stored(key, "0/A0", 0, "base");
         store.save(connection, List.of(base));
         connection.commit();
+        Set<RowKey> refused;
         try (Connection apply = cluster.postgres("a").connect()) {
             apply.setAutoCommit(false);
-            assertThat(store.loadForUpdate(apply, List.of(key))).containsKey(key);
-
+            other.run(apply);
             var replacing = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
                     return store.replace(connection, List.of(stored(key, "0/B0", 0, "local write")), k -> base);
@@ -220,12 +223,10 @@ class RowStateStoreIT {
             });
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> waitingForLocks() > 0);
             apply.commit();
-
-            assertThat(replacing.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+            refused = replacing.get(10, java.util.concurrent.TimeUnit.SECONDS);
         }
         connection.commit();
-        assertThat(noteOf(key)).isEqualTo("local write");
-        connection.commit();
+        return refused;
     }
 
     private static int waitingForLocks() throws SQLException {
