@@ -98,7 +98,8 @@ final class BacklogScenario implements Scenario {
                 + " broker) from resume to caught up, per backlog row; Concord's capture ran before that, native's"
                 + " decoding is inside it");
         result.note("Concord's backlog is captured and in Kafka before apply resumes: its capture is paused while the"
-                + " backlog is written, then resumed alone (capture rate = backlog changes / first to last published,"
+                + " backlog is written, then resumed alone (capture rate = changes published after the first batch seen"
+                + " / time from that batch to the last change,"
                 + " polled every " + ConcordReplication.CAPTURE_POLL_MICROS / 1000 + " ms; capture cpu per event ="
                 + " CPU of both servers and this JVM meanwhile, per change); native's is decoded by its walsender"
                 + " after the subscription is enabled, inside the timed window");
@@ -166,11 +167,9 @@ final class BacklogScenario implements Scenario {
         Map<String, Long> cpuBefore = cpu.sample();
         ConcordReplication.CaptureRun run = concord.captureBacklog(changes);
         Map<String, Long> cpuSpent = CpuMeter.spent(cpuBefore, cpu.sample());
-        double seconds = Math.max(run.lastNanos() - run.firstNanos(), ConcordReplication.CAPTURE_POLL_MICROS * 1_000)
-                / 1e9;
-        result.add("capture rate", "events/s", true, "concord", changes / seconds);
+        result.add("capture rate", "events/s", true, "concord", run.rate(changes));
         progress.log("%s concord: captured %,.0f events/s, all published %.2f s after capture resumed; its time by"
-                + " step: %s", id(), changes / seconds, (run.lastNanos() - run.resumedNanos()) / 1e9,
+                + " step: %s", id(), run.rate(changes), (run.lastNanos() - run.resumedNanos()) / 1e9,
                 concord.capturePhasesSince(Map.of()));
         if (cpu.available()) {
             result.add("capture cpu per event", "µs", false, "concord", CpuMeter.total(cpuSpent) / 1e3 / changes);

@@ -88,8 +88,16 @@ final class ConcordReplication implements Replication {
         targetRuntime = DcRuntime.start(targetConfig);
     }
 
-    /** When a resumed capture published its first and its last change, in {@link System#nanoTime()}. */
-    record CaptureRun(long resumedNanos, long firstNanos, long lastNanos) {
+    /**
+     * When a resumed capture was started, first seen to have published ({@code publishedFirst} changes: a whole
+     * batch is counted at once) and had published them all, in {@link System#nanoTime()}.
+     */
+    record CaptureRun(long resumedNanos, long firstNanos, long publishedFirst, long lastNanos) {
+
+        /** Changes per second from the first batch seen to the last change: the first batch's own time is not in it. */
+        double rate(long changes) {
+            return (changes - publishedFirst) / (Math.max(lastNanos - firstNanos, CAPTURE_POLL_MICROS * 1_000) / 1e9);
+        }
     }
 
     /**
@@ -114,14 +122,20 @@ final class ConcordReplication implements Replication {
         sourceRuntime = DcRuntime.start(sourceConfig);
         long deadline = resumed + WAIT.toNanos();
         long first = 0;
+        long publishedFirst = 0;
         while (true) {
             long published = sourceRuntime.capture().metrics().published();
             long now = System.nanoTime();
             if (first == 0 && published > 0) {
                 first = now;
+                publishedFirst = published;
+            }
+            if (published >= changes && publishedFirst < changes) {
+                return new CaptureRun(resumed, first, publishedFirst, now);
             }
             if (published >= changes) {
-                return new CaptureRun(resumed, first, now);
+                // All in one batch: no interval to time; the batch's own time stands for it.
+                return new CaptureRun(resumed, resumed, 0, now);
             }
             if (now > deadline) {
                 throw new TimeoutException("waited " + WAIT.toSeconds() + " s for capture of " + source + " to publish "

@@ -164,13 +164,13 @@ final class CpuMeter {
         return BROKER;
     }
 
-    /** The postmaster of the server {@code db} is on: the parent of a backend (read while the backend lives). */
     /** CPU nanoseconds spent so far by {@code db}'s whole server; empty where {@code /proc} is missing. */
     static OptionalLong serverNanos(Db db) {
         OptionalLong pid = pidOf(db);
         return pid.isPresent() ? OptionalLong.of(serverNanos(pid.getAsLong())) : OptionalLong.empty();
     }
 
+    /** The postmaster of the server {@code db} is on: the parent of a backend (read while the backend lives). */
     private static OptionalLong pidOf(Db db) {
         try (Connection connection = db.connect(); Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
