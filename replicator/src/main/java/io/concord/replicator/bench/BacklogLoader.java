@@ -45,15 +45,25 @@ final class BacklogLoader {
      * from 1), the end marker: {@code transactions * rowsPerTransaction + 2} row changes.
      */
     static void inserts(Db db, int transactions, int rowsPerTransaction) throws SQLException {
-        run(db, marker(START), """
+        run(db, marker(START), insertBlock(transactions, rowsPerTransaction, ""), marker(END));
+    }
+
+    /**
+     * The DO block that writes {@code transactions} transactions of {@code rowsPerTransaction} new rows (ids from 1),
+     * each committed. {@code alsoEachTransaction} (or empty) is more SQL for each transaction, after its rows; in it
+     * {@code {ids}} stands for the transaction's ids as a row source, {@code generate_series(first, last) g}.
+     */
+    static String insertBlock(int transactions, int rowsPerTransaction, String alsoEachTransaction) {
+        String ids = "generate_series(t * %d + 1, t * %d + %d) g".formatted(rowsPerTransaction, rowsPerTransaction,
+                rowsPerTransaction);
+        return """
                 DO $$ BEGIN
                   FOR t IN 0..%d LOOP
-                    INSERT INTO items SELECT g, g, md5(g::text), clock_timestamp()
-                      FROM generate_series(t * %d + 1, t * %d + %d) g;
+                    INSERT INTO items SELECT g, g, md5(g::text), clock_timestamp() FROM %s;
+                    %s
                     COMMIT;
                   END LOOP;
-                END $$""".formatted(transactions - 1, rowsPerTransaction, rowsPerTransaction, rowsPerTransaction),
-                marker(END));
+                END $$""".formatted(transactions - 1, ids, alsoEachTransaction.replace("{ids}", ids));
     }
 
     /**

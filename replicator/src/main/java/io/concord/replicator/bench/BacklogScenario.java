@@ -21,16 +21,27 @@ final class BacklogScenario implements Scenario {
     private final BenchSettings settings;
     private final Kind kind;
     private final Progress progress;
+    /** The unmeasured run before the backlogs ({@link #warmUpJvm}): its log lines must not pass for a measurement. */
+    private final boolean warmUp;
 
     BacklogScenario(BenchCluster cluster, BenchSettings settings, Kind kind, Progress progress) {
+        this(cluster, settings, kind, progress, false);
+    }
+
+    private BacklogScenario(BenchCluster cluster, BenchSettings settings, Kind kind, Progress progress,
+            boolean warmUp) {
         this.cluster = cluster;
         this.settings = settings;
         this.kind = kind;
         this.progress = progress;
+        this.warmUp = warmUp;
     }
 
     @Override
     public String id() {
+        if (warmUp) {
+            return "jvm-warm-up";
+        }
         return switch (kind) {
             case SINGLE_ROW_INSERTS -> "backlog-single";
             case BATCHED_INSERTS -> "backlog-batch";
@@ -113,8 +124,8 @@ final class BacklogScenario implements Scenario {
      */
     static void warmUpJvm(BenchCluster cluster, BenchSettings settings, Progress progress) throws Exception {
         BenchSettings small = settings.forJvmWarmUp();
-        BacklogScenario warmUp = new BacklogScenario(cluster, small, Kind.SINGLE_ROW_INSERTS, progress);
-        ScenarioResult discarded = new ScenarioResult("jvm-warm-up", "", Map.of());
+        BacklogScenario warmUp = new BacklogScenario(cluster, small, Kind.SINGLE_ROW_INSERTS, progress, true);
+        ScenarioResult discarded = new ScenarioResult(warmUp.id(), "", Map.of());
         progress.log("jvm warm-up: one unmeasured Concord backlog of %,d single-row tx", small.singleRowTransactions());
         warmUp.runOnce("concord", discarded);
         if (discarded.error() != null) {

@@ -89,14 +89,20 @@ final class ConcordReplication implements Replication {
     }
 
     /**
-     * When a resumed capture was started, first seen to have published ({@code publishedFirst} changes: a whole
-     * batch is counted at once) and had published them all, in {@link System#nanoTime()}.
+     * When a resumed capture was started, was first seen to have published ({@code publishedFirst} changes: a
+     * batch counts whole, once its Kafka transaction commits) and had published them all, in
+     * {@link System#nanoTime()}.
      */
     record CaptureRun(long resumedNanos, long firstNanos, long publishedFirst, long lastNanos) {
 
-        /** Changes per second from the first batch seen to the last change: the first batch's own time is not in it. */
+        /**
+         * Changes per second after the first batch seen, whose own time is not in the interval; a backlog published
+         * in that one batch is timed from the start instead.
+         */
         double rate(long changes) {
-            return (changes - publishedFirst) / (Math.max(lastNanos - firstNanos, CAPTURE_POLL_MICROS * 1_000) / 1e9);
+            long from = publishedFirst < changes ? firstNanos : resumedNanos;
+            long counted = publishedFirst < changes ? changes - publishedFirst : changes;
+            return counted / (Math.max(lastNanos - from, CAPTURE_POLL_MICROS * 1_000) / 1e9);
         }
     }
 
@@ -107,9 +113,14 @@ final class ConcordReplication implements Replication {
     void pauseCapture() throws Exception {
         sourceRuntime.close();
         sourceRuntime = null;
-        Waits.until("slot " + sourceConfig.capture().slot() + " to be released", WAIT, () -> source.queryLong(
+        awaitSlotReleased(source, sourceConfig);
+    }
+
+    /** Returns once no walsender holds the capture slot of {@code config} (a closed runtime's lets go shortly after). */
+    private static void awaitSlotReleased(Db db, ConcordConfig config) throws Exception {
+        Waits.until("slot " + config.capture().slot() + " to be released", WAIT, () -> db.queryLong(
                 "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active",
-                sourceConfig.capture().slot()) == 0);
+                config.capture().slot()) == 0);
     }
 
     /**
@@ -130,12 +141,8 @@ final class ConcordReplication implements Replication {
                 first = now;
                 publishedFirst = published;
             }
-            if (published >= changes && publishedFirst < changes) {
-                return new CaptureRun(resumed, first, publishedFirst, now);
-            }
             if (published >= changes) {
-                // All in one batch: no interval to time; the batch's own time stands for it.
-                return new CaptureRun(resumed, resumed, 0, now);
+                return new CaptureRun(resumed, first, publishedFirst, now);
             }
             if (now > deadline) {
                 throw new TimeoutException("waited " + WAIT.toSeconds() + " s for capture of " + source + " to publish "
@@ -303,9 +310,7 @@ final class ConcordReplication implements Replication {
     /** Drops the slot (once its walsender has let go of it), the publication, the origins, schema concord. */
     private static void uninstall(Db db, ConcordConfig config) {
         Cleanup.quietly("uninstall Concord from " + db, () -> {
-            Waits.until("slot " + config.capture().slot() + " to be released", WAIT, () -> db.queryLong(
-                    "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active",
-                    config.capture().slot()) == 0);
+            awaitSlotReleased(db, config);
             try (Connection connection = db.connect()) {
                 new Installer(config).uninstall(connection);
             }

@@ -84,5 +84,4 @@ public record Lsn(long value) implements Comparable<Lsn> {
         }
         return at;
     }
-
 }

@@ -47,7 +47,15 @@ $$;
 -- A row's state is rewritten by every later write of the row. With room left on each page the new version
 -- of a state goes on the same page and needs no new index entry (a HOT update): 1,000-row updates of
 -- random states cost about 20% less than on full pages. Pages written before this setting keep theirs.
-ALTER TABLE concord.row_versions SET (fillfactor = 80);
+-- Set only when not set yet: the ALTER would otherwise take, at every start, a lock that waits for a vacuum.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_class
+                    WHERE oid = 'concord.row_versions'::regclass AND 'fillfactor=80' = ANY (reloptions)) THEN
+        ALTER TABLE concord.row_versions SET (fillfactor = 80);
+    END IF;
+END
+$$;
 
 -- Where capture stands: everything up to `lsn` is published to Kafka and reflected in row_versions.
 -- Only the instance holding the current epoch may write it (CaptureProgressStore).

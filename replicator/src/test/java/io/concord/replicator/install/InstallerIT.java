@@ -141,6 +141,25 @@ class InstallerIT {
         assertThat(rows(PRIMARY_KEY_FILE)).as("not rebuilt once bytewise").isEqualTo(index);
     }
 
+    @Test
+    void rowVersionsLeaveRoomOnTheirPagesAlsoInAnEarlierInstall() throws Exception {
+        ConcordConfig config = config("""
+                  - name: accounts
+                """, "b");
+        install(config, true);
+        assertThat(rows(ROW_VERSIONS_OPTIONS)).containsExactly("{fillfactor=80}");
+        // As an install before the setting left the table.
+        sql("ALTER TABLE concord.row_versions RESET (fillfactor)");
+        assertThat(rows(ROW_VERSIONS_OPTIONS)).containsExactly((String) null);
+
+        install(config, true);
+
+        assertThat(rows(ROW_VERSIONS_OPTIONS)).containsExactly("{fillfactor=80}");
+    }
+
+    private static final String ROW_VERSIONS_OPTIONS =
+            "SELECT reloptions::text FROM pg_class WHERE oid = 'concord.row_versions'::regclass";
+
     private static final String PRIMARY_KEY_FILE = "SELECT pg_relation_filenode('concord.row_versions_pkey')";
 
     private static final String KEY_COLLATIONS = "SELECT c.collname FROM pg_attribute a JOIN pg_collation c"
