@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Parts applied side by side ({@code apply.sessions})</h2>
  * One session applies a batch's rows one statement after another, and the worker and its backend take turns: a
  * backlog is applied at the speed of one core. So a large batch is cut into parts ({@link BatchParts}: consecutive
- * whole transactions, no row in two parts), and each part after the first is applied at the same time on a session
- * of its own ({@link BatchApplier#applyAfter}), which commits only after the part before it. The first part is
+ * whole transactions; a row an earlier part changes too is settled by the later part only once the part before it
+ * committed), and each part after the first is applied at the same time on a session of its own
+ * ({@link BatchApplier#applyAfter}), which commits only after the part before it. The first part is
  * applied here as any batch is; a later part that cannot be applied that way (the part before it failed or waited
  * on one of its rows, a row was refused) commits nothing, and it and the parts after it are applied here, the
  * ordinary way, once the parts before them are done. Committed parts are thus always a prefix of the batch.
@@ -124,7 +125,8 @@ final class ApplyWorker implements AutoCloseable {
             throw new IllegalStateException("a batch of " + handed.partition() + " is still in hand");
         }
         // Cut here: the stream thread has time while the worker applies.
-        List<List<BatchApplier.RemoteEvent>> parts = BatchParts.of(batch, sessionThreads.size() + 1, MIN_PART_EVENTS);
+        List<BatchParts.Part> parts = BatchParts.of(batch, sessionThreads.size() + 1, MIN_PART_EVENTS,
+                !config.forwardsAppliedChanges());
         handed = new Handed(partition, batch.size(), thread.submit(() -> parts.size() == 1
                 ? applyOrSetAside(partition, batch, true) : applyInParts(partition, batch, parts)));
     }
@@ -182,17 +184,17 @@ final class ApplyWorker implements AutoCloseable {
      * @return false if the events were left unapplied because the topology is stopping
      */
     private boolean applyInParts(TopicPartition partition, List<BatchApplier.RemoteEvent> batch,
-            List<List<BatchApplier.RemoteEvent>> parts) throws InterruptedException {
+            List<BatchParts.Part> parts) throws InterruptedException {
         String peer = peerOfTopic.get(partition.topic());
         List<CompletableFuture<Boolean>> committed = new ArrayList<>();
         parts.forEach(part -> committed.add(new CompletableFuture<>()));
         List<Future<BatchApplier.Outcome>> later = new ArrayList<>();
         for (int i = 1; i < parts.size(); i++) {
             int session = i;
-            List<BatchApplier.RemoteEvent> part = parts.get(i);
-            List<BatchApplier.RemoteEvent> before = parts.get(i - 1);
+            List<BatchApplier.RemoteEvent> part = parts.get(i).events();
+            List<BatchApplier.RemoteEvent> before = parts.get(i - 1).events();
             BatchApplier.Predecessor predecessor = new BatchApplier.Predecessor(committed.get(i - 1),
-                    before.get(before.size() - 1).offset() + 1, PREDECESSOR_WAIT);
+                    before.get(before.size() - 1).offset() + 1, PREDECESSOR_WAIT, parts.get(i).sharedWithEarlier());
             later.add(sessionThreads.get(i - 1).submit(() -> {
                 boolean done = false;
                 try {
@@ -213,7 +215,7 @@ final class ApplyWorker implements AutoCloseable {
         }
         boolean firstApplied = false;
         try {
-            firstApplied = applyOrSetAside(partition, parts.get(0), true);
+            firstApplied = applyOrSetAside(partition, parts.get(0).events(), true);
         } finally {
             committed.get(0).complete(firstApplied); // on a failure, the later parts give up at once
         }
@@ -236,7 +238,7 @@ final class ApplyWorker implements AutoCloseable {
         metrics.partsReapplied(parts.size() - rest);
         int from = 0;
         for (int i = 0; i < rest; i++) {
-            from += parts.get(i).size();
+            from += parts.get(i).events().size();
         }
         return applyOrSetAside(partition, batch.subList(from, batch.size()), true);
     }

@@ -23,9 +23,11 @@ import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -187,8 +189,19 @@ public final class BatchApplier implements AutoCloseable {
      * @param committed completes with true once that part committed, false if it will not be (or was not wholly)
      * @param progress  {@code concord.apply_progress}'s next offset once it committed: its last offset + 1
      * @param patience  how long the later part, its work done, waits for it before giving up its attempt
+     * @param sharedRows rows of the later part that the parts before it change too: the later part settles them
+     *                   only once its predecessor committed, from the states stored by then (see {@link BatchParts})
      */
-    public record Predecessor(Future<Boolean> committed, long progress, Duration patience) {
+    public record Predecessor(Future<Boolean> committed, long progress, Duration patience, Set<RowKey> sharedRows) {
+
+        public Predecessor {
+            sharedRows = Set.copyOf(sharedRows);
+        }
+
+        /** A predecessor that changes none of the later part's rows. */
+        public Predecessor(Future<Boolean> committed, long progress, Duration patience) {
+            this(committed, progress, patience, Set.of());
+        }
 
         /** Returns once the predecessor committed; throws if it did not in time, or will not. */
         void await() throws Abandoned, InterruptedException {
@@ -235,9 +248,12 @@ public final class BatchApplier implements AutoCloseable {
 
     /**
      * Applies the part of a batch that follows {@code predecessor}'s, on this applier's own session, while that part
-     * is still being applied: the two hold disjoint rows, and this one commits only after it. Its work done, it waits
-     * for the predecessor to commit, then moves {@code concord.apply_progress} on from where the predecessor left it
-     * (checked in the statement) and commits; readers therefore only ever see a prefix of the source's transactions.
+     * is still being applied, and commits only after it. First it settles the rows no earlier part changes; then it
+     * waits for the predecessor to commit, settles the rows it shares with earlier parts
+     * ({@link Predecessor#sharedRows}: locked, fenced and read only now, so decided from the states those parts
+     * stored), moves {@code concord.apply_progress} on from where the predecessor left it (checked in the statement)
+     * and commits; readers therefore only ever see a prefix of the source's transactions. Until the predecessor
+     * commits this part holds no row an earlier part needs, so the earlier parts never wait for it.
      *
      * <p>It never sets a row aside: a row the database refuses here may only be refused because the predecessor has
      * not committed yet (a parent row it inserts, a UNIQUE value it frees). Any such failure, any other failure, and
@@ -379,6 +395,12 @@ public final class BatchApplier implements AutoCloseable {
         private final RemoteRows remoteRows = new RemoteRows();
         private final ApplyPhases.Stopwatch stopwatch = phases.stopwatch(System.nanoTime());
         private final Predecessor predecessor;
+        private final List<Map.Entry<Conflict, Map<String, String>>> recorded = new ArrayList<>();
+        private final List<ChangeEvent> forward = new ArrayList<>();
+        private final Map<ConflictKind, Integer> settled = new LinkedHashMap<>();
+        private int applied;
+        private int skipped;
+        private int written;
 
         Attempt(String topic, int partition, List<RemoteEvent> events,
                 Map<Integer, DeadLetterStore.DeadLetter> deadLetters, Map<RowKey, UniqueViolation> uniqueViolations,
@@ -407,11 +429,61 @@ public final class BatchApplier implements AutoCloseable {
                     lockedAt = Lsn.parse(row.getString(2));
                 }
             }
-            int skipped = prepare();
+            skipped = prepare();
             stopwatch.done(ApplyPhases.Phase.PREPARE);
+            Set<RowKey> shared = predecessor == null ? Set.of() : predecessor.sharedRows();
+            List<Target> own = new ArrayList<>(targets.size());
+            List<Target> sharedTargets = new ArrayList<>();
+            targets.values().forEach(t -> (shared.contains(t.key) ? sharedTargets : own).add(t));
+            if ((!own.isEmpty() || sharedTargets.isEmpty()) && !settle(db, own, lockedAt, oneByOne)) {
+                return null;
+            }
+            if (!sharedTargets.isEmpty()) {
+                if (config.forwardsAppliedChanges()) {
+                    // Two fences would mean two states messages in one transaction, which capture cannot tell apart.
+                    throw new IllegalStateException("a part that shares rows with the part before it, where this DC"
+                            + " forwards what it applies");
+                }
+                // The rows the parts before this one change too: settled once those committed, from the states
+                // they stored. Until then this part holds only rows no earlier part touches, so the parts before it
+                // never wait for it; the wait is counted as locking, which is what it stands for.
+                predecessor.await();
+                if (!settle(db, sharedTargets, walInsertPosition(db), oneByOne)) {
+                    return null;
+                }
+            }
+            conflicts.record(db, recorded);
+            conflicts.recordUniqueViolations(db, uniqueViolations.values());
+            uniqueViolations.values().forEach(v -> settled.merge(new ConflictKind(v.table(), "unique_violation"), 1,
+                    Integer::sum));
+            for (DeadLetterStore.DeadLetter letter : deadLetters.values()) {
+                deadLetterStore.record(db, letter);
+            }
+            stopwatch.done(ApplyPhases.Phase.RECORD);
+            emit(db, forward);
+            progress(db, lastEvent);
+            // Last, to leave the narrowest window before the commit.
+            if (userRows.appearedUnlocked(db, targets.values().stream()
+                    .filter(t -> t.stateChanged && !t.locked && t.state.current().isTombstone()).toList())) {
+                return null; // a row inserted here after the wait, whose version was never compared
+            }
+            stopwatch.done(ApplyPhases.Phase.EMIT);
+            return new Outcome(applied, skipped, recorded.size() + uniqueViolations.size(), written,
+                    deadLetters.size(), attempt, settled, List.copyOf(deadLetters.values()));
+        }
+
+        /**
+         * Locks these rows, waits for capture, reads their states, takes in their events, writes the rows and stores
+         * the states at this round's fence. False if a row appeared since it was found missing (roll back and try
+         * again).
+         *
+         * @param lockedAt a WAL insert position read before the rows were locked
+         */
+        private boolean settle(Connection db, List<Target> rows, Lsn lockedAt, boolean oneByOne) throws SQLException,
+                UserRows.RowFailure, CaptureBarrier.CaptureBehindException, InterruptedException {
             // Tables in name order, rows in key order: appliers of different peers queue up rather than deadlock.
             Map<ApplyTable, List<Target>> byTable = new TreeMap<>(Comparator.comparing(ApplyTable::qualifiedName));
-            targets.values().forEach(t -> byTable.computeIfAbsent(t.table, x -> new ArrayList<>()).add(t));
+            rows.forEach(t -> byTable.computeIfAbsent(t.table, x -> new ArrayList<>()).add(t));
             for (Map.Entry<ApplyTable, List<Target>> table : byTable.entrySet()) {
                 userRows.lock(db, table.getKey(), table.getValue());
             }
@@ -421,10 +493,12 @@ public final class BatchApplier implements AutoCloseable {
             barrier.await(db, fence);
             afterCaptureWait.run();
             stopwatch.done(ApplyPhases.Phase.CAPTURE_WAIT);
-            Map<RowKey, StoredRowState> stored = rowStates.load(db, targets.keySet());
+            Set<RowKey> keys = new HashSet<>(rows.size() * 2);
+            rows.forEach(t -> keys.add(t.key));
+            Map<RowKey, StoredRowState> stored = rowStates.load(db, keys);
             for (StoredRowState state : stored.values()) {
                 if (!targets.get(state.key()).locked && !state.lsn().isBefore(lockedAt)) {
-                    return null; // a local write of a row not locked here committed after the lock
+                    return false; // a local write of a row not locked here committed after the lock
                 }
             }
             stored.forEach((key, state) -> {
@@ -434,67 +508,58 @@ public final class BatchApplier implements AutoCloseable {
             });
             stopwatch.done(ApplyPhases.Phase.LOAD);
 
-            List<Map.Entry<Conflict, Map<String, String>>> recorded = new ArrayList<>();
-            List<ChangeEvent> forward = new ArrayList<>();
-            Map<ConflictKind, Integer> settled = new LinkedHashMap<>();
-            int applied = 0;
             for (Map.Entry<Integer, Target> item : pending) {
-                ChangeEvent event = events.get(item.getKey()).event();
                 Target target = item.getValue();
-                Reconciliation result;
-                try {
-                    result = target.table.reconciler().receive(target.state, target.keyImage,
-                            remoteRows.of(event, target));
-                } catch (IllegalArgumentException | IllegalStateException e) {
-                    // A malformed version or value, or a resolver that breaks its contract: this event only.
-                    deadLetters.put(item.getKey(), deadLetter(topic, partition, events.get(item.getKey()), "PAYLOAD",
-                            "event " + event.getEventId() + " for " + target.key + " cannot be taken in: "
-                                    + e.getMessage()));
-                    LOG.warn("dead letter: event {} for {}: {}", event.getEventId(), target.key, e.getMessage());
-                    continue;
+                if (keys.contains(target.key)) {
+                    reconcile(item.getKey(), target);
                 }
-                if (result.causality() == Causality.BEFORE || result.causality() == Causality.EQUAL) {
-                    skipped++;
-                    continue;
-                }
-                applied++;
-                target.state = result.state();
-                target.stateChanged = true;
-                target.rowChanged |= result.rowChanged();
-                forward.add(event);
-                result.conflict().ifPresent(c -> settled.merge(new ConflictKind(c.table(), c.type().label()), 1,
-                        Integer::sum));
-                result.conflict().filter(Conflict::record)
-                        .ifPresent(c -> recorded.add(new AbstractMap.SimpleEntry<>(c, Map.copyOf(target.types))));
             }
-
             stopwatch.done(ApplyPhases.Phase.RECONCILE);
-            List<Target> written = targets.values().stream().filter(t -> t.rowChanged).toList();
-            if (!userRows.write(db, written, oneByOne).isEmpty()) {
-                return null;
+            List<Target> changed = rows.stream().filter(t -> t.rowChanged).toList();
+            if (!userRows.write(db, changed, oneByOne).isEmpty()) {
+                return false;
             }
+            written += changed.size();
             stopwatch.done(ApplyPhases.Phase.WRITE);
-            conflicts.record(db, recorded);
-            conflicts.recordUniqueViolations(db, uniqueViolations.values());
-            uniqueViolations.values().forEach(v -> settled.merge(new ConflictKind(v.table(), "unique_violation"), 1,
-                    Integer::sum));
-            for (DeadLetterStore.DeadLetter letter : deadLetters.values()) {
-                deadLetterStore.record(db, letter);
-            }
-            stopwatch.done(ApplyPhases.Phase.RECORD);
-            if (!saveStates(db, fence.lsn())) {
-                return null; // a local write of a row not locked here was recorded after the fence
-            }
-            emit(db, forward);
-            progress(db, lastEvent);
-            // Last, to leave the narrowest window before the commit.
-            if (userRows.appearedUnlocked(db, targets.values().stream()
-                    .filter(t -> t.stateChanged && !t.locked && t.state.current().isTombstone()).toList())) {
-                return null; // a row inserted here after the wait, whose version was never compared
-            }
+            boolean saved = saveStates(db, fence.lsn(), rows);
             stopwatch.done(ApplyPhases.Phase.EMIT);
-            return new Outcome(applied, skipped, recorded.size() + uniqueViolations.size(), written.size(),
-                    deadLetters.size(), attempt, settled, List.copyOf(deadLetters.values()));
+            return saved; // if not, a local write of a row not locked here was recorded after the fence
+        }
+
+        /** Takes in event {@code index} with its row's reconciler; an event it cannot take becomes a dead letter. */
+        private void reconcile(int index, Target target) {
+            ChangeEvent event = events.get(index).event();
+            Reconciliation result;
+            try {
+                result = target.table.reconciler().receive(target.state, target.keyImage, remoteRows.of(event, target));
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // A malformed version or value, or a resolver that breaks its contract: this event only.
+                deadLetters.put(index, deadLetter(topic, partition, events.get(index), "PAYLOAD",
+                        "event " + event.getEventId() + " for " + target.key + " cannot be taken in: " + e.getMessage()));
+                LOG.warn("dead letter: event {} for {}: {}", event.getEventId(), target.key, e.getMessage());
+                return;
+            }
+            if (result.causality() == Causality.BEFORE || result.causality() == Causality.EQUAL) {
+                skipped++;
+                return;
+            }
+            applied++;
+            target.state = result.state();
+            target.stateChanged = true;
+            target.rowChanged |= result.rowChanged();
+            forward.add(event);
+            result.conflict().ifPresent(c -> settled.merge(new ConflictKind(c.table(), c.type().label()), 1,
+                    Integer::sum));
+            result.conflict().filter(Conflict::record)
+                    .ifPresent(c -> recorded.add(new AbstractMap.SimpleEntry<>(c, Map.copyOf(target.types))));
+        }
+
+        private static Lsn walInsertPosition(Connection db) throws SQLException {
+            try (PreparedStatement statement = db.prepareStatement("SELECT pg_current_wal_insert_lsn()::text");
+                 ResultSet row = statement.executeQuery()) {
+                row.next();
+                return Lsn.parse(row.getString(1));
+            }
         }
 
         /** Sorts the events into targets; those that cannot be applied here become dead letters. */
@@ -542,10 +607,10 @@ public final class BatchApplier implements AutoCloseable {
          * commit capture had recorded when they were read (so a replayed capture state never overwrites
          * them) and before any local commit that comes after this one (whose states capture writes later).
          */
-        private boolean saveStates(Connection db, Lsn fence) throws SQLException {
+        private boolean saveStates(Connection db, Lsn fence, List<Target> rows) throws SQLException {
             List<StoredRowState> settledStates = new ArrayList<>();
             int seq = 0;
-            for (Target target : targets.values()) {
+            for (Target target : rows) {
                 if (target.stateChanged) {
                     settledStates.add(new StoredRowState(target.key, target.state, fence, seq++, target.types));
                 }

@@ -8,6 +8,7 @@ import io.concord.event.ChangeEvent;
 import io.concord.replicator.capture.CaptureService;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.install.Installer;
+import io.concord.replicator.store.RowKey;
 import io.concord.replicator.testing.ClusterFixture;
 import io.concord.replicator.testing.DcSql;
 import io.concord.replicator.testing.TestConfigs;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -470,6 +472,50 @@ class BatchApplierIT {
         assertThat(query("a", "SELECT next_offset FROM concord.apply_progress WHERE topic = '" + feeds.get("b").topic + "'"))
                 .isEqualTo(String.valueOf(progressAfter(second)));
         assertConverged("items", "id BETWEEN 300 AND 309");
+    }
+
+    /**
+     * A later part that changes a row the part before it changes too writes its other rows while that part is not yet
+     * applied, and settles the shared row only once it committed: from the state it stored, so the later change is
+     * seen as following it (no conflict), and the row ends as the source left it.
+     */
+    @Test
+    void aLaterPartSettlesARowThePartBeforeItChangesOnlyOnceThatPartCommitted() throws Exception {
+        sql("b", "INSERT INTO items VALUES (330, 'first', 1)");
+        sql("b", "INSERT INTO items VALUES (331, 'first', 1)");
+        sql("b", "UPDATE items SET name = 'second', qty = 2 WHERE id = 330");
+        sql("b", "INSERT INTO items VALUES (332, 'second', 2)");
+        List<BatchApplier.RemoteEvent> batch = feeds.get("b").next(4, WAIT);
+        List<BatchApplier.RemoteEvent> first = batch.subList(0, 2);
+        List<BatchApplier.RemoteEvent> second = batch.subList(2, batch.size());
+        RowKey shared = RowKey.of(second.get(0).event().getTable(), second.get(0).event().getKey());
+        CompletableFuture<Boolean> firstCommitted = new CompletableFuture<>();
+        try (BatchApplier session1 = secondSession("a")) {
+            CompletableFuture<BatchApplier.Outcome> later = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return session1.applyAfter(feeds.get("b").topic, 0, second, new BatchApplier.Predecessor(
+                            firstCommitted, progressAfter(first), WAIT, Set.of(shared)));
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            // Row 332 is written and its version stored; the part waits for the first before it touches row 330.
+            await().atMost(WAIT).until(() -> "1".equals(query("a", "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE state = 'idle in transaction' AND query LIKE '%INSERT INTO concord.row_versions AS r%'")));
+            assertThat(later).as("waiting for the first part").isNotDone();
+
+            // The first part locks and writes row 330 unhindered: the later part holds no lock on it.
+            assertThat(apply("a", first).applied()).isEqualTo(2);
+            firstCommitted.complete(true);
+            BatchApplier.Outcome outcome = later.get(30, TimeUnit.SECONDS);
+            assertThat(outcome.applied()).isEqualTo(2);
+            assertThat(outcome.conflicts()).as("the update of 330 follows the insert the first part stored").isZero();
+            assertThat(outcome.settled()).as("conflicts settled, recorded or not").isEmpty();
+        }
+        assertThat(query("a", "SELECT name || ' ' || qty FROM items WHERE id = 330")).isEqualTo("second 2");
+        assertThat(query("a", "SELECT next_offset FROM concord.apply_progress WHERE topic = '" + feeds.get("b").topic + "'"))
+                .isEqualTo(String.valueOf(progressAfter(second)));
+        assertConverged("items", "id BETWEEN 330 AND 332");
     }
 
     @Test
