@@ -48,14 +48,16 @@ import org.slf4j.LoggerFactory;
  *       ({@link CaptureBarrier}): the stored versions now include every local write of those rows;</li>
  *   <li>read the rows' states (without locking them: capture writes them, and holds no user-row lock) and
  *       take in every event in order with the table's reconciler;</li>
- *   <li>write the user rows that changed; a row that was not there to lock is inserted with
- *       {@code ON CONFLICT DO NOTHING}, and if a local insert got there first the batch starts over, now
- *       finding and locking that row — a row whose version was not compared is never overwritten;</li>
- *   <li>record the conflicts asked for, and the dead letters;</li>
- *   <li>store the settled states in {@code concord.row_versions} at the fence's position; where this DC
- *       forwards (and capture therefore reads applied transactions), say so in a transactional
+ *   <li>write the user rows that changed; a row that was not there to lock is inserted (never over a row:
+ *       a plain insert fails, {@code ON CONFLICT DO NOTHING} one row at a time inserts nothing), and if a local
+ *       insert got there first the batch starts over, now finding and locking that row — a row whose version
+ *       was not compared is never overwritten;</li>
+ *   <li>store the settled states in {@code concord.row_versions} at the fence's position (states new to the
+ *       table with a plain insert, which fails if one appeared since they were read: the batch starts over);
+ *       where this DC forwards (and capture therefore reads applied transactions), say so in a transactional
  *       {@code concord.apply.states} message, and emit the events as a {@code concord.apply} message for
  *       capture to republish;</li>
+ *   <li>record the conflicts asked for, and the dead letters;</li>
  *   <li>advance {@code concord.apply_progress}; commit.</li>
  * </ol>
  *
@@ -504,6 +506,7 @@ public final class BatchApplier implements AutoCloseable {
             stored.forEach((key, state) -> {
                 Target target = targets.get(key);
                 target.state = state.state();
+                target.stored = true;
                 target.types.putAll(state.columnTypes());
             });
             stopwatch.done(ApplyPhases.Phase.LOAD);
@@ -610,17 +613,20 @@ public final class BatchApplier implements AutoCloseable {
         private boolean saveStates(Connection db, Lsn fence, List<Target> rows) throws SQLException {
             List<StoredRowState> settledStates = new ArrayList<>();
             int seq = 0;
+            boolean anyStored = false;
             for (Target target : rows) {
                 if (target.stateChanged) {
                     settledStates.add(new StoredRowState(target.key, target.state, fence, seq++, target.types));
+                    anyStored |= target.stored;
                 }
             }
             if (settledStates.isEmpty()) {
                 return true;
             }
-            // Skipped only where capture stored a later state: a local write of a key this batch could not lock,
-            // recorded since the states were read. The decision missed it: roll back and decide again.
-            if (rowStates.save(db, settledStates) < settledStates.size()) {
+            // Skipped (or, for rows that had none, refused) only where capture stored a state since they were read:
+            // a local write of a key this batch could not lock. The decision missed it: roll back and decide again.
+            if (anyStored ? rowStates.save(db, settledStates) < settledStates.size()
+                    : !rowStates.insertNew(db, settledStates)) {
                 return false;
             }
             if (!config.forwardsAppliedChanges()) {

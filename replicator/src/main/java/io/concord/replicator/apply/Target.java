@@ -22,6 +22,8 @@ final class Target {
     /** Column name → type name; a hash map: it is filled and read for every event and row, never iterated in order. */
     final Map<String, String> types = new HashMap<>();
     boolean locked;
+    /** Whether a state of the row was stored when the batch read it. */
+    boolean stored;
     RowState state = RowState.empty();
     /** Whether the user row must be written: some event of the batch changed it. */
     boolean rowChanged;

@@ -14,8 +14,8 @@ final class RowStateMovedException extends RuntimeException {
 
     /** @param resumeAfter the last transaction whose states are saved: capture reads again after it */
     RowStateMovedException(Set<RowKey> rows, Lsn resumeAfter) {
-        super("apply stored a state of " + describe(rows) + " since this batch read them; what came after "
-                + resumeAfter + " is versioned again");
+        super("apply stored a state of " + describe(rows) + " (or of one of them) since this batch read them;"
+                + " what came after " + resumeAfter + " is versioned again");
     }
 
     private static String describe(Set<RowKey> rows) {

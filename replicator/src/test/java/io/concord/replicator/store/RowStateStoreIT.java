@@ -155,9 +155,12 @@ class RowStateStoreIT {
         connection.commit();
     }
 
-    /** A batch of new keys only (a stream of inserts) takes the insert-only statement: the same rule. */
+    /**
+     * A batch of new keys only (a stream of inserts) takes the insert-only statement: the same rule, but a key stored
+     * meanwhile fails the statement, so every row of the save is refused and the caller rolls back.
+     */
     @Test
-    void aReplacementOfNewKeysOnlyInsertsThoseStillAbsent() throws SQLException {
+    void aReplacementOfNewKeysOnlyIsRefusedWholeWhereOneAppeared() throws SQLException {
         RowKey fresh = new RowKey("public.t", "[\"5\"]");
         RowKey appeared = new RowKey("public.t", "[\"6\"]");
         store.save(connection, List.of(stored(appeared, "0/C5", 0, "stored by apply since")));
@@ -165,11 +168,32 @@ class RowStateStoreIT {
 
         var refused = store.replace(connection, List.of(stored(fresh, "0/C9", 0, "first write"),
                 stored(appeared, "0/C9", 1, "first write, but a row appeared")), key -> null);
+        connection.rollback();
+
+        assertThat(refused).containsExactly(fresh, appeared);
+        assertThat(store.load(connection, List.of(fresh))).isEmpty();
+        assertThat(noteOf(appeared)).isEqualTo("stored by apply since");
         connection.commit();
 
-        assertThat(refused).containsExactly(appeared);
+        assertThat(store.replace(connection, List.of(stored(fresh, "0/C9", 0, "first write")), key -> null)).isEmpty();
+        connection.commit();
         assertThat(noteOf(fresh)).isEqualTo("first write");
-        assertThat(noteOf(appeared)).isEqualTo("stored by apply since");
+        connection.commit();
+    }
+
+    /** Apply's insert of states for rows that had none: all of them, or (one stored meanwhile) false and nothing. */
+    @Test
+    void newStatesAreInsertedOnlyWhereNoneIsStoredYet() throws SQLException {
+        RowKey first = new RowKey("public.t", "[\"7\"]");
+        RowKey second = new RowKey("public.t", "[\"8\"]");
+        assertThat(store.insertNew(connection, List.of(stored(first, "0/D0", 0, "applied")))).isTrue();
+        connection.commit();
+
+        assertThat(store.insertNew(connection, List.of(stored(second, "0/D8", 0, "applied"),
+                stored(first, "0/D8", 1, "applied again, as if new")))).isFalse();
+        connection.rollback();
+        assertThat(noteOf(first)).isEqualTo("applied");
+        assertThat(store.load(connection, List.of(second))).isEmpty();
         connection.commit();
     }
 
