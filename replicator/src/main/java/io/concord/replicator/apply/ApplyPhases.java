@@ -13,7 +13,7 @@ public final class ApplyPhases extends StepTimes<ApplyPhases.Phase> {
     public enum Phase {
         /** The replication origin set for the transaction; events sorted into target rows. */
         PREPARE,
-        /** Target rows locked. */
+        /** Target rows locked; in a later part, also its wait for the part before it to commit (see BatchParts). */
         LOCK,
         /** Waiting until capture has recorded every local commit before the lock. */
         CAPTURE_WAIT,

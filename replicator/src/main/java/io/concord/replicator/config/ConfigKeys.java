@@ -57,7 +57,7 @@ public final class ConfigKeys {
     public static final ConfigKey APPLY_DELAY = new ConfigKey("apply.max-batch-delay", "a duration", "0ms",
             "How long whole transactions wait, once the applier is free, for more to join their batch (0: none).");
     public static final ConfigKey APPLY_SESSIONS = new ConfigKey("apply.sessions", "an integer 1..8", "2",
-            "Database sessions per peer that apply a large batch side by side, in key-disjoint parts committed in order (1: one session).");
+            "Database sessions per peer that apply a large batch side by side, in parts committed in order (1: one session).");
     public static final ConfigKey HTTP_PORT = new ConfigKey("http.port", "an integer 0..65535", "8080",
             "Port of /metrics, /health and /ready; 0 turns the endpoint off.");
 
