@@ -413,11 +413,19 @@ class BatchApplierIT {
         try (Connection connection = cluster.postgres("a").connect()) {
             tables = ApplyTables.load(noCapture, ResolverRegistry.load(), connection);
         }
+        sql("a", "SELECT pg_create_logical_replication_slot('fences_seen', 'test_decoding')");
         try (BatchApplier applier = new BatchApplier(noCapture, "c", tables, () -> cluster.postgres("a").connect(),
                 Duration.ofMillis(300))) {
             assertThatThrownBy(() -> applier.apply(feeds.get("b").topic, 0, batch))
                     .isInstanceOfSatisfying(ApplyException.class, e -> assertThat(e.retryable()).isTrue())
                     .hasMessageContaining("capture of slot no_such_slot has not reached").hasMessageContaining("is capture running?");
+        } finally {
+            // A fence left unpassed for 100 ms is written again (a walsender may sleep through the first flush):
+            // within the 300 ms wait, the first fence and at least one more.
+            String fences = query("a", "SELECT count(*) FROM pg_logical_slot_get_changes('fences_seen', NULL, NULL)"
+                    + " WHERE data LIKE 'message: transactional: 0 prefix: concord.apply.fence%'");
+            sql("a", "SELECT pg_drop_replication_slot('fences_seen')");
+            assertThat(Integer.parseInt(fences)).as("fence messages written while capture was away").isGreaterThan(1);
         }
         assertThat(query("a", "SELECT count(*) FROM items WHERE id = 60")).isEqualTo("0");
 
