@@ -315,20 +315,19 @@ public final class RowStateStore {
 
     /** Inserts one statement's worth of rows, none of which may be stored yet ({@link #INSERT_NEW}). */
     private void insert(Connection connection, List<StoredRowState> rows) throws SQLException {
-        Columns columns = new Columns(rows.size());
-        rows.forEach(columns::add);
-        try (PreparedStatement statement = connection.prepareStatement(INSERT_NEW);
-             SqlArrays arrays = new SqlArrays(connection, statement)) {
-            columns.bind(arrays);
-            statement.executeUpdate();
-        }
+        write(connection, INSERT_NEW, rows);
     }
 
     /** Upserts one statement's worth of rows; returns how many it wrote. */
     private int upsert(Connection connection, List<StoredRowState> rows) throws SQLException {
+        return write(connection, UPSERT, rows);
+    }
+
+    /** Runs {@code sql}, which takes the rows' columns as parameters 1 to 9; returns the rows it wrote. */
+    private int write(Connection connection, String sql, List<StoredRowState> rows) throws SQLException {
         Columns columns = new Columns(rows.size());
         rows.forEach(columns::add);
-        try (PreparedStatement statement = connection.prepareStatement(UPSERT);
+        try (PreparedStatement statement = connection.prepareStatement(sql);
              SqlArrays arrays = new SqlArrays(connection, statement)) {
             columns.bind(arrays);
             return statement.executeUpdate();
