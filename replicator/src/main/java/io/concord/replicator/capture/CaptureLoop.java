@@ -148,9 +148,17 @@ final class CaptureLoop {
         int changes = 0;
         long firstRead = 0;
         long newestCommitMicros = 0;
+        boolean toPersist = false;
         while (running.getAsBoolean()) {
+            long reading = System.nanoTime();
             WalEvent event = stream.readPending();
+            boolean fenceRead = false;
             if (event != null) {
+                String fence = event.message() instanceof LogicalMessage message ? FencesPassed.fenceOf(message) : null;
+                if (fence != null && passedAtOnce(fence, toPersist)) {
+                    continue;
+                }
+                fenceRead = fence != null;
                 if (batch.isEmpty()) {
                     firstRead = System.nanoTime();
                 }
@@ -161,7 +169,8 @@ final class CaptureLoop {
                 if (event.message() instanceof RowChange) {
                     changes++;
                 }
-                if (keepReading(settings, changes, System.nanoTime() - firstRead,
+                toPersist |= event.message() instanceof RowChange || event.message() instanceof Truncate;
+                if (!fenceRead && keepReading(settings, changes, System.nanoTime() - firstRead,
                         wallClock.millis() * 1000 - newestCommitMicros)) {
                     continue;
                 }
@@ -170,14 +179,39 @@ final class CaptureLoop {
                 process(batch, changes, firstRead, stream);
                 batch.clear();
                 changes = 0;
+                toPersist = false;
                 heartbeatIfDue();
             } else {
                 heartbeatIfDue();
                 advanceIdleSlot(stream);
-                Thread.sleep(settings.idlePollMillis());
+                // pgjdbc's readPending on a replication stream waits up to 1 ms on the socket for data; a sleep on
+                // top of it only delays what arrives meanwhile (a fence apply waits on). Where it returned at once,
+                // it did not wait, and the loop must not spin.
+                if (System.nanoTime() - reading < IDLE_READ_WAITED_NANOS) {
+                    Thread.sleep(settings.idlePollMillis());
+                }
             }
         }
     }
+
+    /**
+     * Passes a fence the moment it is read if the batch in hand holds no change to persist (only commits of
+     * transactions without captured rows, other messages): every batch before this one is flushed, and pgoutput
+     * sends a transaction whole at its commit, so every local commit before the fence has its states stored
+     * already. On a DC that only receives that is every fence, and apply, holding its row locks, no longer waits
+     * for a read window, the 1 ms read that ends it, and a flush. Otherwise the fence ends the batch's reading
+     * ({@link #run}): apply waits for that batch's flush, not for a window of further reading as well.
+     */
+    private boolean passedAtOnce(String fence, boolean batchHasChangesToPersist) {
+        if (batchHasChangesToPersist) {
+            return false;
+        }
+        fences.passed(fence);
+        return true;
+    }
+
+    /** A readPending that returned nothing sooner than this did not wait on the socket (see {@link #run}). */
+    private static final long IDLE_READ_WAITED_NANOS = 500_000;
 
     /**
      * Whether the batch in hand reads on (when the server has more): until it is full, or, for live changes, until

@@ -321,6 +321,37 @@ class CaptureIT {
         assertThat(capture.metrics().restartsForMovedState()).isEqualTo(1);
     }
 
+    /**
+     * Apply's barrier rests on this: capture says it passed a fence only once every local commit before the fence
+     * has its state stored. Here a local insert and a fence right after it are read in one batch while the
+     * insert's state cannot be stored yet (an uncommitted state of the same key holds the insert up): the fence
+     * must wait for it, even though capture now passes a fence with nothing unsaved before it the moment it reads it.
+     */
+    @Test
+    void aFenceAfterALocalChangeIsPassedOnlyOnceThatChangesStateIsStored() throws Exception {
+        FencesPassed fences = FencesPassed.of(config.capture().slot());
+        RowKey key = new RowKey("public.accounts", "[\"710\"]");
+        try (FencesPassed.Expected passed = fences.expect("fence-after-710");
+             Connection holder = cluster.postgres("a").connect()) {
+            holder.setAutoCommit(false);
+            new RowStateStore().save(holder, List.of(new StoredRowState(key, RowState.of(VersionedRow.tombstone(
+                    RowVersion.of(Map.of("b", 1L), 1L, "b"))), Lsn.parse("0/1"), 0, Map.of())));
+            sql("INSERT INTO accounts VALUES (710, 'fenced', 1.00)");
+            sql("SELECT pg_logical_emit_message(false, '" + FencesPassed.PREFIX + "', 'fence-after-710', true)");
+            Thread.sleep(CaptureLoop.BACKLOG_AGE_MICROS / 1000 + 100); // a backlog by then: read as one batch
+            startCapture();
+            await().atMost(Duration.ofSeconds(30)).until(CaptureIT::captureWaitsForALock);
+            assertThat(passed.await(500)).as("passed while the insert's state was not stored").isFalse();
+            holder.rollback();
+            assertThat(passed.await(30_000)).as("passed once the state is stored").isTrue();
+        }
+        try (Connection connection = cluster.postgres("a").connect()) {
+            StoredRowState stored = new RowStateStore().load(connection, List.of(key)).get(key);
+            assertThat(stored).as("the insert's state, stored before the fence was passed").isNotNull();
+            assertThat(stored.state().current().version().vector().toMap()).isEqualTo(Map.of("a", 1L));
+        }
+    }
+
     private static boolean captureWaitsForALock() throws Exception {
         try (Connection connection = cluster.postgres("a").connect(); Statement statement = connection.createStatement();
              var rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity"
