@@ -50,8 +50,8 @@ public final class ConfigKeys {
             "How often a heartbeat is published; it also lets an idle slot advance.");
     public static final ConfigKey CAPTURE_BATCH = new ConfigKey("capture.max-batch-events", "an integer 1..1000000", "10000",
             "Most changes published before waiting for Kafka's acknowledgement and confirming the slot.");
-    public static final ConfigKey CAPTURE_DELAY = new ConfigKey("capture.max-batch-delay", "a duration", "20ms",
-            "How long capture keeps reading changes into a batch while more keep coming, before publishing it (it publishes at once when nothing more is pending).");
+    public static final ConfigKey CAPTURE_DELAY = new ConfigKey("capture.max-batch-delay", "a duration", "10ms",
+            "How long capture keeps reading changes into a batch while more keep coming, before publishing it (it publishes at once when nothing more is pending, or when apply waits on a fence).");
     public static final ConfigKey APPLY_BATCH = new ConfigKey("apply.batch-size", "an integer 1..100000", "5000",
             "Most rows applied in one local transaction (a source transaction is never split).");
     public static final ConfigKey APPLY_DELAY = new ConfigKey("apply.max-batch-delay", "a duration", "0ms",
