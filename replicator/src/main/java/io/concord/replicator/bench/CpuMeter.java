@@ -87,6 +87,11 @@ final class CpuMeter {
         return parts;
     }
 
+    /** CPU nanoseconds the JIT compilers' threads have spent so far (0 without {@code /proc}). */
+    static long jitNanos() {
+        return internalThreads().get(JIT);
+    }
+
     /** The JIT compilers' and the garbage collector's threads (not Java threads: read from {@code /proc/self/task}). */
     private static Map<String, Long> internalThreads() {
         Map<String, Long> parts = new LinkedHashMap<>();
