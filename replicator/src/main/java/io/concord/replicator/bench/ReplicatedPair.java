@@ -21,6 +21,7 @@ final class ReplicatedPair implements AutoCloseable {
 
     /** Creates the databases and starts {@code system} between them; Concord settles conflicts with {@code resolver}. */
     static ReplicatedPair start(BenchCluster cluster, String system, String resolver) throws Exception {
+        cluster.checkpoint();
         String runId = cluster.nextRunId();
         Db source = cluster.createDatabase(cluster.source(), runId);
         Db target;
