@@ -14,6 +14,9 @@ import java.util.Set;
 /** Starts the servers, runs the chosen scenarios repetition by repetition, and gathers what they measured. */
 final class Benchmark {
 
+    /** At most this many warm-up backlogs (6-11 s each): after five, measured runs agreed within a few percent. */
+    private static final int JVM_WARM_UP_MAX_ROUNDS = 5;
+
     /** Scenario ids in the order they run. */
     static final List<String> SCENARIOS = List.of("backlog-single", "backlog-batch", "backlog-updates", "steady-lag",
             "write-overhead", "conflicts");
@@ -28,9 +31,6 @@ final class Benchmark {
         this.only = only;
         this.progress = progress;
     }
-
-    /** At most this many warm-up backlogs (6-11 s each): five made the measured runs' rates agree within 1%. */
-    private static final int JVM_WARM_UP_MAX_ROUNDS = 5;
 
     /** Runs every scenario (a failing one is reported and the next one runs); returns their results. */
     List<ScenarioResult> run(boolean quick) throws Exception {

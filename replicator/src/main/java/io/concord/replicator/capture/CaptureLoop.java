@@ -73,6 +73,8 @@ final class CaptureLoop {
     static final String APPLY_ORIGIN_PREFIX = "concord_";
     /** Changes committed longer ago than this are a backlog, read into full batches (see {@link #run}). */
     static final long BACKLOG_AGE_MICROS = 250_000;
+    /** A readPending that returned nothing sooner than this did not wait on the socket (see {@link #run}). */
+    private static final long IDLE_READ_WAITED_NANOS = 500_000;
 
     private final DcId dc;
     private final CapturedTables tables;
@@ -152,13 +154,11 @@ final class CaptureLoop {
         while (running.getAsBoolean()) {
             long reading = System.nanoTime();
             WalEvent event = stream.readPending();
-            boolean fenceRead = false;
             if (event != null) {
                 String fence = event.message() instanceof LogicalMessage message ? FencesPassed.fenceOf(message) : null;
                 if (fence != null && passedAtOnce(fence, toPersist)) {
                     continue;
                 }
-                fenceRead = fence != null;
                 if (batch.isEmpty()) {
                     firstRead = System.nanoTime();
                 }
@@ -170,7 +170,7 @@ final class CaptureLoop {
                     changes++;
                 }
                 toPersist |= event.message() instanceof RowChange || event.message() instanceof Truncate;
-                if (!fenceRead && keepReading(settings, changes, System.nanoTime() - firstRead,
+                if (fence == null && keepReading(settings, changes, System.nanoTime() - firstRead,
                         wallClock.millis() * 1000 - newestCommitMicros)) {
                     continue;
                 }
@@ -209,9 +209,6 @@ final class CaptureLoop {
         fences.passed(fence);
         return true;
     }
-
-    /** A readPending that returned nothing sooner than this did not wait on the socket (see {@link #run}). */
-    private static final long IDLE_READ_WAITED_NANOS = 500_000;
 
     /**
      * Whether the batch in hand reads on (when the server has more): until it is full, or, for live changes, until

@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * takes capture confirming the position to the walsender, the walsender acknowledging it in a keepalive,
  * capture confirming again, and apply polling {@code pg_replication_slots}: several wake-ups of three
  * processes on the path of every batch. Where capture runs in the same process as apply (as in
- * {@code concord run}), it says so here the moment its batch with the fence is flushed. Where it does not (a
- * standby's apply beside another instance's capture), nobody calls {@link #passed}, and apply's polling of
- * PostgreSQL, which always goes on beside, decides.
+ * {@code concord run}), it says so here the moment it reads the fence if nothing before it is left to save,
+ * else the moment its batch with the fence is flushed. Where it does not (a standby's apply beside another
+ * instance's capture), nobody calls {@link #passed}, and apply's polling of PostgreSQL, which always goes on
+ * beside, decides.
  *
  * <p>One per replication slot name in the process; thread-safe. Two DCs run in one process under the same slot
  * name (on different servers) would only cost each other the signal: a fence is named apart from every other,
