@@ -16,9 +16,11 @@ import java.util.Map;
  * @param columnTypes   column name → {@code pg_type.typname}, every column of the table
  * @param castTypes     column name → the schema-qualified, quoted type to cast parameters to
  * @param reconciler    the table's state machine with its configured resolver
+ * @param uniqueKey     whether a unique index holds each key at most once (a primary key does; a configured key
+ *                      may lack one), so that a plain insert of a key that has a row fails
  */
 record ApplyTable(String qualifiedName, String quotedName, List<String> keyColumns, Map<String, String> columnTypes,
-        Map<String, String> castTypes, Reconciler reconciler) {
+        Map<String, String> castTypes, Reconciler reconciler, boolean uniqueKey) {
 
     ApplyTable {
         keyColumns = List.copyOf(keyColumns);

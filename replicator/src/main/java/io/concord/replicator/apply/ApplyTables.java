@@ -22,7 +22,7 @@ public final class ApplyTables {
     private final Map<String, ApplyTable> present;
     private final Map<String, String> missing;
 
-    private ApplyTables(Map<String, ApplyTable> present, Map<String, String> missing) {
+    ApplyTables(Map<String, ApplyTable> present, Map<String, String> missing) {
         this.present = Map.copyOf(present);
         this.missing = Map.copyOf(missing);
     }
@@ -56,7 +56,7 @@ public final class ApplyTables {
             }
             present.put(table.qualifiedName(), new ApplyTable(table.qualifiedName(),
                     ApplyTable.quote(table.schema()) + "." + ApplyTable.quote(table.name()), key.get(), types, casts,
-                    reconciler));
+                    reconciler, KeyColumns.isUnique(connection, table, key.get())));
         }
         return new ApplyTables(present, missing);
     }

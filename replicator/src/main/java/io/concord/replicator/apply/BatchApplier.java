@@ -61,6 +61,13 @@ import org.slf4j.LoggerFactory;
  *   <li>advance {@code concord.apply_progress}; commit.</li>
  * </ol>
  *
+ * <h2>Batches of new keys</h2>
+ * A batch that only inserts is first tried as <em>fresh keys</em> ({@link FreshKeys}): steps 2 and 4 read nothing,
+ * every row being taken as missing and without a state, and the writes check that: the rows' plain insert fails on
+ * a row of the key, the states' insert on a stored state. Either failure rolls the attempt back and the batch goes
+ * the ordinary way. For a stream of new rows (a backlog of inserts, an application that mostly inserts) this saves
+ * the two statements that find nothing, about a fifth of the server's work on the batch.
+ *
  * <h2>Why apply stores the states it settles</h2>
  * Capture used to record them, from a message in the apply transaction, as the only writer of row states.
  * Every batch then waited (step 3) for the walsender to decode the previous batch row by row and for capture
@@ -107,6 +114,7 @@ public final class BatchApplier implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchApplier.class);
     private static final int MAX_ATTEMPTS = 10;
+    private static final String UNIQUE_VIOLATION = "23505";
 
     /** Opens a connection to this DC's PostgreSQL. */
     @FunctionalInterface
@@ -144,6 +152,7 @@ public final class BatchApplier implements AutoCloseable {
     private final CaptureBarrier barrier;
     private final RowStateStore rowStates = new RowStateStore();
     private final UserRows userRows = new UserRows();
+    private final FreshKeys freshKeys = new FreshKeys();
     private final ConflictWriter conflicts;
     private final DeadLetterStore deadLetterStore = new DeadLetterStore();
     /** Test seams: run after the rows are locked, and after the wait for capture (each attempt). */
@@ -281,18 +290,27 @@ public final class BatchApplier implements AutoCloseable {
         Map<Integer, DeadLetterStore.DeadLetter> deadLetters = new TreeMap<>();
         Map<RowKey, UniqueViolation> uniqueViolations = new LinkedHashMap<>();
         boolean oneByOne = false;
+        boolean fresh = freshKeys.worthTrying(events, tables);
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
                 Connection db = connection.get();
-                Attempt work = new Attempt(topic, partition, events, deadLetters, uniqueViolations, predecessor);
+                Attempt work = new Attempt(topic, partition, events, deadLetters, uniqueViolations, predecessor,
+                        fresh);
                 Outcome outcome = work.run(db, oneByOne, attempt);
                 if (outcome != null) {
                     db.commit();
+                    if (fresh) {
+                        freshKeys.hit();
+                    }
                     work.stopwatch.done(ApplyPhases.Phase.COMMIT);
                     work.stopwatch.finish(events.size());
                     return outcome;
                 }
                 connection.rollback();
+                if (fresh) {
+                    fresh = missedFreshKeys(topic, partition, "a state of a key was stored");
+                    continue;
+                }
                 LOG.debug("batch of {} at {}:{}: a row was inserted here meanwhile; trying again", peer, topic,
                         partition);
             } catch (Abandoned e) {
@@ -312,6 +330,11 @@ public final class BatchApplier implements AutoCloseable {
                 throw e;
             } catch (SQLException e) {
                 connection.rollback();
+                if (fresh && UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    // A row of a key was there after all (or a secondary key's value): the ordinary way sorts it out.
+                    fresh = missedFreshKeys(topic, partition, e.getMessage());
+                    continue;
+                }
                 if (predecessor != null) {
                     throw new Abandoned("the database refused the part: " + e.getMessage());
                 }
@@ -332,6 +355,19 @@ public final class BatchApplier implements AutoCloseable {
         }
         throw new ApplyException("batch of " + peer + " up to " + topic + ":" + partition + "@"
                 + last(events).offset() + " did not settle in " + MAX_ATTEMPTS + " attempts", true, null);
+    }
+
+    /** Counts a failed fresh-key guess (see {@link FreshKeys}); returns false, for the next attempt. */
+    private boolean missedFreshKeys(String topic, int partition, String why) {
+        freshKeys.miss();
+        LOG.debug("batch of {} at {}:{} is not all new keys here ({}); applying it the ordinary way", peer, topic,
+                partition, why);
+        return false;
+    }
+
+    /** Batches of inserts committed as fresh keys, and those tried so that had to go the ordinary way. */
+    long[] freshKeyHitsAndMisses() {
+        return new long[] {freshKeys.hits(), freshKeys.misses()};
     }
 
     /** The failure of a batch; a connection that may be broken is dropped, to be opened afresh. */
@@ -397,6 +433,8 @@ public final class BatchApplier implements AutoCloseable {
         private final RemoteRows remoteRows = new RemoteRows();
         private final ApplyPhases.Stopwatch stopwatch = phases.stopwatch(System.nanoTime());
         private final Predecessor predecessor;
+        /** Whether this attempt takes every key as new here: nothing to lock, no state to read ({@link FreshKeys}). */
+        private final boolean fresh;
         private final List<Map.Entry<Conflict, Map<String, String>>> recorded = new ArrayList<>();
         private final List<ChangeEvent> forward = new ArrayList<>();
         private final Map<ConflictKind, Integer> settled = new LinkedHashMap<>();
@@ -406,8 +444,9 @@ public final class BatchApplier implements AutoCloseable {
 
         Attempt(String topic, int partition, List<RemoteEvent> events,
                 Map<Integer, DeadLetterStore.DeadLetter> deadLetters, Map<RowKey, UniqueViolation> uniqueViolations,
-                Predecessor predecessor) {
+                Predecessor predecessor, boolean fresh) {
             this.predecessor = predecessor;
+            this.fresh = fresh;
             this.uniqueViolations = uniqueViolations;
             this.topic = topic;
             this.partition = partition;
@@ -437,7 +476,7 @@ public final class BatchApplier implements AutoCloseable {
             List<Target> own = new ArrayList<>(targets.size());
             List<Target> sharedTargets = new ArrayList<>();
             targets.values().forEach(t -> (shared.contains(t.key) ? sharedTargets : own).add(t));
-            if ((!own.isEmpty() || sharedTargets.isEmpty()) && !settle(db, own, lockedAt, oneByOne)) {
+            if ((!own.isEmpty() || sharedTargets.isEmpty()) && !settle(db, own, lockedAt, oneByOne, fresh)) {
                 return null;
             }
             if (!sharedTargets.isEmpty()) {
@@ -450,7 +489,7 @@ public final class BatchApplier implements AutoCloseable {
                 // they stored. Until then this part holds only rows no earlier part touches, so the parts before it
                 // never wait for it; the wait is counted as locking, which is what it stands for.
                 predecessor.await();
-                if (!settle(db, sharedTargets, walInsertPosition(db), oneByOne)) {
+                if (!settle(db, sharedTargets, walInsertPosition(db), oneByOne, false)) {
                     return null;
                 }
             }
@@ -479,15 +518,25 @@ public final class BatchApplier implements AutoCloseable {
          * the states at this round's fence. False if a row appeared since it was found missing (roll back and try
          * again).
          *
+         * <p>Taken as fresh keys ({@link FreshKeys}), the rows are neither locked nor read: each is taken as a row
+         * found missing and a state found absent, which is what the ordinary way would have found at the moment the
+         * writes succeed — the rows' plain insert fails if a row of the key is there (committed, or committed by the
+         * time the insert may go on), the states' if a state is stored. Nothing else differs: the wait for capture
+         * still covers local writes of the keys not recorded yet (an insert and a delete of one, which leave no row
+         * but a state to compare with), and the states are stored at the same fence.
+         *
          * @param lockedAt a WAL insert position read before the rows were locked
+         * @param fresh    take every row as missing and stateless, unread
          */
-        private boolean settle(Connection db, List<Target> rows, Lsn lockedAt, boolean oneByOne) throws SQLException,
-                UserRows.RowFailure, CaptureBarrier.CaptureBehindException, InterruptedException {
-            // Tables in name order, rows in key order: appliers of different peers queue up rather than deadlock.
-            Map<ApplyTable, List<Target>> byTable = new TreeMap<>(Comparator.comparing(ApplyTable::qualifiedName));
-            rows.forEach(t -> byTable.computeIfAbsent(t.table, x -> new ArrayList<>()).add(t));
-            for (Map.Entry<ApplyTable, List<Target>> table : byTable.entrySet()) {
-                userRows.lock(db, table.getKey(), table.getValue());
+        private boolean settle(Connection db, List<Target> rows, Lsn lockedAt, boolean oneByOne, boolean fresh)
+                throws SQLException, UserRows.RowFailure, CaptureBarrier.CaptureBehindException, InterruptedException {
+            if (!fresh) {
+                // Tables in name order, rows in key order: appliers of different peers queue up rather than deadlock.
+                Map<ApplyTable, List<Target>> byTable = new TreeMap<>(Comparator.comparing(ApplyTable::qualifiedName));
+                rows.forEach(t -> byTable.computeIfAbsent(t.table, x -> new ArrayList<>()).add(t));
+                for (Map.Entry<ApplyTable, List<Target>> table : byTable.entrySet()) {
+                    userRows.lock(db, table.getKey(), table.getValue());
+                }
             }
             afterLock.run();
             stopwatch.done(ApplyPhases.Phase.LOCK);
@@ -497,7 +546,7 @@ public final class BatchApplier implements AutoCloseable {
             stopwatch.done(ApplyPhases.Phase.CAPTURE_WAIT);
             Set<RowKey> keys = new HashSet<>(rows.size() * 2);
             rows.forEach(t -> keys.add(t.key));
-            Map<RowKey, StoredRowState> stored = rowStates.load(db, keys);
+            Map<RowKey, StoredRowState> stored = fresh ? Map.of() : rowStates.load(db, keys);
             for (StoredRowState state : stored.values()) {
                 if (!targets.get(state.key()).locked && !state.lsn().isBefore(lockedAt)) {
                     return false; // a local write of a row not locked here committed after the lock

@@ -20,6 +20,31 @@ public final class KeyColumns {
         return table.configuredKey().isPresent() ? table.configuredKey() : primaryKey(connection, table);
     }
 
+    /**
+     * Whether a unique index of plain columns (no expression, no predicate) holds these columns, or some of them:
+     * then no two rows share a key, and an insert of a key that has a row fails.
+     */
+    public static boolean isUnique(Connection connection, ConcordConfig.Table table, List<String> key)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT EXISTS (
+                    SELECT 1
+                      FROM pg_index i
+                      JOIN pg_class c ON c.oid = i.indrelid
+                      JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indimmediate
+                       AND n.nspname = ? AND c.relname = ?
+                       AND (SELECT array_agg(a.attname::text) FROM pg_attribute a
+                             WHERE a.attrelid = c.oid AND a.attnum = ANY (i.indkey)) <@ ?::text[])""")) {
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
+            statement.setArray(3, connection.createArrayOf("text", key.toArray()));
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
     /** The primary key's columns in index order, or empty. */
     public static Optional<List<String>> primaryKey(Connection connection, ConcordConfig.Table table)
             throws SQLException {

@@ -312,6 +312,73 @@ class BatchApplierIT {
         assertConverged("notes", "id = 10");
     }
 
+    /**
+     * A batch that only inserts keys this DC never had goes without locking or reading anything: the guess is checked
+     * by the writes, and the rows and their states are as the ordinary way leaves them.
+     */
+    @Test
+    void aBatchOfNewKeysIsAppliedAsFreshKeysInOneAttempt() throws Exception {
+        sql("b", "INSERT INTO items VALUES (900, 'b900', 1), (901, 'b901', 2), (902, 'b902', 3)");
+        try (BatchApplier applier = secondSession("a")) {
+            BatchApplier.Outcome outcome = applier.apply(feeds.get("b").topic, 0, feeds.get("b").next(3, WAIT));
+            assertThat(outcome.applied()).isEqualTo(3);
+            assertThat(outcome.attempts()).isEqualTo(1);
+            assertThat(applier.freshKeyHitsAndMisses()).as("hits, misses").containsExactly(1, 0);
+        }
+        assertThat(query("a", "SELECT string_agg(row_key || ' ' || dc || ' ' || vector::text, ', ' ORDER BY row_key)"
+                + " FROM concord.row_versions WHERE table_name = 'public.items' AND row_key IN ('[\"900\"]',"
+                + " '[\"901\"]', '[\"902\"]')"))
+                .isEqualTo("[\"900\"] b {\"b\": 1}, [\"901\"] b {\"b\": 1}, [\"902\"] b {\"b\": 1}");
+        assertConverged("items", "id BETWEEN 900 AND 902");
+    }
+
+    /**
+     * An insert of a key whose row was deleted here finds the tombstone when it stores its state: the guess fails,
+     * nothing of that attempt stays, and the ordinary way compares the insert with the delete (concurrent: the later
+     * write wins under last-write-wins, here the insert).
+     */
+    @Test
+    void anInsertOfAKeyDeletedHereIsNotFreshAndIsComparedWithTheTombstone() throws Exception {
+        sql("a", "INSERT INTO items VALUES (910, 'a, deleted after', 1)");
+        sql("a", "DELETE FROM items WHERE id = 910");
+        awaitCaptured("a");
+        sql("b", "INSERT INTO items VALUES (910, 'b, later', 2)");
+        BatchApplier.Outcome outcome;
+        try (BatchApplier applier = secondSession("a")) {
+            outcome = applier.apply(feeds.get("b").topic, 0, feeds.get("b").next(1, WAIT));
+            assertThat(applier.freshKeyHitsAndMisses()).as("hits, misses").containsExactly(0, 1);
+        }
+        assertThat(outcome.attempts()).as("the fresh attempt, then the ordinary one").isEqualTo(2);
+        assertThat(outcome.applied()).isEqualTo(1);
+        assertThat(query("a", "SELECT name FROM items WHERE id = 910")).isEqualTo("b, later");
+        assertThat(query("a", "SELECT dc || ' ' || deleted FROM concord.row_versions WHERE table_name = 'public.items'"
+                + " AND row_key = '[\"910\"]'")).isEqualTo("b false");
+        deliver("a", "b", 2); // a's insert and delete, both concurrent with b's later insert: b keeps its row
+        assertConverged("items", "id = 910");
+    }
+
+    /**
+     * A row of the key inserted here while the fresh attempt runs (after the point where the ordinary way locks) fails
+     * that attempt's insert; the ordinary way then locks the row and compares.
+     */
+    @Test
+    void aLocalInsertAfterTheFreshAttemptBeganSendsTheBatchTheOrdinaryWay() throws Exception {
+        sql("b", "INSERT INTO notes VALUES (920, 'from b')");
+        List<BatchApplier.RemoteEvent> fromB = feeds.get("b").next(1, WAIT);
+        BatchApplier.Outcome outcome;
+        try (BatchApplier applier = secondSession("a")) {
+            applier.afterLock = once(() -> sql("a", "INSERT INTO notes VALUES (920, 'from a, meanwhile')"));
+            outcome = applier.apply(feeds.get("b").topic, 0, fromB);
+            assertThat(applier.freshKeyHitsAndMisses()).as("hits, misses").containsExactly(0, 1);
+        }
+        assertThat(outcome.attempts()).isEqualTo(2);
+        assertThat(outcome.conflicts()).as("recorded: notes resolve with record").isEqualTo(1);
+        assertThat(query("a", "SELECT conflict_type FROM concord.conflicts WHERE table_name = 'public.notes'"
+                + " AND primary_key->>'id' = '920'")).isEqualTo("insert_insert");
+        deliver("a", "b", 1);
+        assertConverged("notes", "id = 920");
+    }
+
     @Test
     void aLocalInsertCommittedBetweenTheLockAndTheWaitForCaptureIsLockedAndComparedSoTheWinningDeleteRemovesIt()
             throws Exception {
