@@ -11,6 +11,14 @@ interface KafkaBroker {
     /** Shuts the node down cleanly and waits until it is gone. Does nothing if it is not running. */
     void stop();
 
+    /**
+     * Shuts down the node's broker role only, leaving its controller running: a cluster being closed does this on
+     * every node before it stops any, so that each broker's controlled shutdown is approved by a full quorum. Does
+     * nothing where the roles cannot be stopped apart ({@link #stop} then stops both).
+     */
+    default void stopBrokerRole() {
+    }
+
     boolean isRunning();
 
     /** The operating-system process the node runs in, when it has one of its own. */
