@@ -84,6 +84,7 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
     private final ApplyMetrics metrics;
     private final Clock clock;
     private final EventCodec codec = new EventCodec();
+    private final CanonicalNames names = new CanonicalNames();
     private final Map<String, String> peerOfTopic = new HashMap<>();
     private final Map<TopicPartition, TransactionBuffer> buffers = new HashMap<>();
     private final Map<String, Long> heartbeatWrittenAt = new HashMap<>();
@@ -185,6 +186,7 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
             return;
         }
         if (decoded instanceof ChangeEvent event) {
+            names.canonicalize(event);
             String misplaced = event.getOrigin().equals(config.dc()) ? null : misplaced(partition.topic(), event);
             if (misplaced != null) {
                 setAside(partition, offset, key, value, "PROVENANCE", misplaced);

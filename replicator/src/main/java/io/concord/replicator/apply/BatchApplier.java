@@ -556,7 +556,7 @@ public final class BatchApplier implements AutoCloseable {
                 Target target = targets.get(key);
                 target.state = state.state();
                 target.stored = true;
-                target.types.putAll(state.columnTypes());
+                target.addTypes(state.columnTypes());
             });
             stopwatch.done(ApplyPhases.Phase.LOAD);
 
@@ -603,7 +603,7 @@ public final class BatchApplier implements AutoCloseable {
             result.conflict().ifPresent(c -> settled.merge(new ConflictKind(c.table(), c.type().label()), 1,
                     Integer::sum));
             result.conflict().filter(Conflict::record)
-                    .ifPresent(c -> recorded.add(new AbstractMap.SimpleEntry<>(c, Map.copyOf(target.types))));
+                    .ifPresent(c -> recorded.add(new AbstractMap.SimpleEntry<>(c, Map.copyOf(target.types()))));
         }
 
         private static Lsn walInsertPosition(Connection db) throws SQLException {
@@ -645,7 +645,7 @@ public final class BatchApplier implements AutoCloseable {
                     LOG.warn("dead letter: {} (event {})", problem, event.getEventId());
                     continue;
                 }
-                RowKey key = keyOf(event);
+                RowKey key = RowKey.of(tableName, event.getKey()); // one name instance per run: hashed once
                 ApplyTable found = table;
                 Target target = targets.computeIfAbsent(key, k -> new Target(found, k, event.getKey(),
                         RemoteRows.keyImage(event)));
@@ -665,7 +665,7 @@ public final class BatchApplier implements AutoCloseable {
             boolean anyStored = false;
             for (Target target : rows) {
                 if (target.stateChanged) {
-                    settledStates.add(new StoredRowState(target.key, target.state, fence, seq++, target.types));
+                    settledStates.add(new StoredRowState(target.key, target.state, fence, seq++, target.types()));
                     anyStored |= target.stored;
                 }
             }

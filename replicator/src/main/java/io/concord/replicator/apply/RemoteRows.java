@@ -34,7 +34,7 @@ final class RemoteRows {
             }
         }
         return new VersionedRow(operation, after, RowVersionCodec.fromAvro(event.getVersion()),
-                ColumnStatesCodec.fromAvro(event.getColumnStates(), target.types),
+                ColumnStatesCodec.fromAvro(event.getColumnStates(), target.types()),
                 event.getBefore() == null ? null : RowImages.fromColumns(event.getBefore()),
                 event.getChangedColumns() == null ? null : Set.copyOf(event.getChangedColumns()));
     }

@@ -59,7 +59,7 @@ final class RowFailures {
         Target target = failure.target;
         SQLException error = failure.sqlException();
         String incoming = target.state.current().isTombstone() ? "(delete)"
-                : abbreviate(ConflictWriter.row(target.state.current().row(), target.types));
+                : abbreviate(ConflictWriter.row(target.state.current().row(), target.types()));
         StringBuilder reason = new StringBuilder();
         reason.append(condition(error.getSQLState())).append(" applying ").append(target.key).append(": ")
                 .append(error.getMessage()).append("; incoming row ").append(incoming);
@@ -90,7 +90,7 @@ final class RowFailures {
         return new UniqueViolation(UniqueViolation.id(target.table.qualifiedName(), target.key.key(),
                 target.state.current().version().toString(), local.key().key(),
                 localVersion == null ? "none" : localVersion.toString()),
-                target.table.qualifiedName(), constraint, ConflictWriter.row(target.keyImage, target.types), incoming,
+                target.table.qualifiedName(), constraint, ConflictWriter.row(target.keyImage, target.types()), incoming,
                 incomingVersion, origin, local.row(), localVersion == null ? "{}" : ConflictWriter.version(localVersion),
                 localVersion == null ? "unknown" : localVersion.dc().value(),
                 target.table.reconciler().resolver().name());
@@ -152,7 +152,7 @@ final class RowFailures {
                     columns = List.of((String[]) names.getArray());
                 }
             }
-            Map<String, Column> values = RowImages.toColumns(target.state.current().row(), target.types).stream()
+            Map<String, Column> values = RowImages.toColumns(target.state.current().row(), target.types()).stream()
                     .collect(Collectors.toMap(Column::getName, c -> c));
             if (!values.keySet().containsAll(columns)) {
                 return Optional.empty();

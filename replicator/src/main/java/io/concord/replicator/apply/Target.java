@@ -19,8 +19,12 @@ final class Target {
     final RowKey key;
     final List<Column> keyColumns;
     final RowImage keyImage;
-    /** Column name → type name; a hash map: it is filled and read for every event and row, never iterated in order. */
-    final Map<String, String> types = new HashMap<>();
+    /**
+     * Column name → type name. The table's own map, shared by every row of it, until an event or a stored state
+     * names a column or a type it does not have: then this row's copy (a copy per row was a tenth of apply's time).
+     */
+    private Map<String, String> types;
+    private boolean ownTypes;
     boolean locked;
     /** Whether a state of the row was stored when the batch read it. */
     boolean stored;
@@ -35,13 +39,36 @@ final class Target {
         this.key = key;
         this.keyColumns = List.copyOf(keyColumns);
         this.keyImage = keyImage;
-        types.putAll(table.columnTypes());
+        this.types = table.columnTypes();
+    }
+
+    /** The type of every column known for this row: of the table here, its stored state and its events. */
+    Map<String, String> types() {
+        return types;
     }
 
     /** Adds the types of an event's columns (null: none), which win over those stored before. */
     void addTypes(List<Column> columns) {
         if (columns != null) {
-            columns.forEach(c -> types.put(c.getName(), c.getType()));
+            for (Column column : columns) {
+                addType(column.getName(), column.getType());
+            }
         }
+    }
+
+    /** Adds the types a stored state was saved with, which win over those known before. */
+    void addTypes(Map<String, String> stored) {
+        stored.forEach(this::addType);
+    }
+
+    private void addType(String column, String type) {
+        if (type.equals(types.get(column))) {
+            return; // the usual case, names being canonical (CanonicalNames): an identity match
+        }
+        if (!ownTypes) {
+            types = new HashMap<>(types);
+            ownTypes = true;
+        }
+        types.put(column, type);
     }
 }

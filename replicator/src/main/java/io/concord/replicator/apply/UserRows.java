@@ -175,7 +175,7 @@ final class UserRows {
             String[][] values = new String[columns.size()][chunk.size()];
             for (int row = 0; row < chunk.size(); row++) {
                 Target target = chunk.get(row);
-                List<Column> bound = RowImages.toColumns(target.state.current().row(), target.types);
+                List<Column> bound = RowImages.toColumns(target.state.current().row(), target.types());
                 for (int column = 0; column < bound.size(); column++) {
                     values[column][row] = PgTextCodec.encode(bound.get(column).getValue());
                 }
@@ -255,7 +255,7 @@ final class UserRows {
                     .map(k -> ApplyTable.quote(k) + " = " + table.parameter(k)).collect(Collectors.joining(" AND "));
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 Map<String, Column> byName = new LinkedHashMap<>();
-                RowImages.toColumns(target.keyImage, target.types).forEach(c -> byName.put(c.getName(), c));
+                RowImages.toColumns(target.keyImage, target.types()).forEach(c -> byName.put(c.getName(), c));
                 int index = 1;
                 for (String key : table.keyColumns()) {
                     DatumBinder.bind(statement, index++, byName.get(key).getValue());
@@ -307,7 +307,7 @@ final class UserRows {
     private static void bind(PreparedStatement statement, Target target) throws SQLException {
         VersionedRow current = target.state.current();
         RowImage image = current.isTombstone() ? target.keyImage : current.row();
-        List<Column> columns = RowImages.toColumns(image, target.types);
+        List<Column> columns = RowImages.toColumns(image, target.types());
         if (current.isTombstone()) {
             // The DELETE's parameters are the key columns in key order.
             Map<String, Column> byName = new LinkedHashMap<>();

@@ -105,7 +105,28 @@ public record RowKey(String table, String key) {
 
     /** The key of the row of {@code table} whose key columns hold these values. */
     public static RowKey of(TableRef table, List<Column> keyColumns) {
-        return of(table.getSchema$() + "." + table.getName(), keyColumns);
+        return of(qualifiedName(table), keyColumns);
+    }
+
+    /** The last table's name, reused while events name the same table instances (apply makes them canonical). */
+    private static volatile QualifiedName lastTable = new QualifiedName("", "", ".");
+
+    private record QualifiedName(String schema, String name, String qualified) {
+    }
+
+    /**
+     * {@code schema.name}: the same string instance for a run of events of one table, so that its hash is computed
+     * once, not per row.
+     */
+    private static String qualifiedName(TableRef table) {
+        QualifiedName last = lastTable;
+        if (last.schema() == table.getSchema$() && last.name() == table.getName()) {
+            return last.qualified();
+        }
+        QualifiedName next = new QualifiedName(table.getSchema$(), table.getName(),
+                table.getSchema$() + "." + table.getName());
+        lastTable = next;
+        return next.qualified();
     }
 
     /** {@code table} directly followed by {@code key}, e.g. {@code public.orders["42","x"]}: stable, for logs and message keys. */

@@ -2,7 +2,6 @@ package io.concord.replicator.store;
 
 import io.concord.replicator.capture.Lsn;
 import io.concord.resolver.state.RowState;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -36,7 +35,8 @@ public record StoredRowState(RowKey key, RowState state, Lsn lsn, int seq, Map<S
         if (seq < 0) {
             throw new IllegalArgumentException("seq of " + key + " must not be negative, got " + seq);
         }
-        columnTypes = Collections.unmodifiableMap(new TreeMap<>(columnTypes));
+        // No copy of a map that is immutable already (a table's types, shared by its rows): Map.copyOf returns it.
+        columnTypes = Map.copyOf(columnTypes);
     }
 
     /**

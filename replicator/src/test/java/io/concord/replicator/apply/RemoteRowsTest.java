@@ -36,7 +36,7 @@ class RemoteRowsTest {
         VersionedRow remote = new RemoteRows().of(event, target);
 
         assertThat(remote.row()).isEqualTo(RowImage.of(Map.of("id", 1L, "body", "long text", "n", 2)));
-        assertThat(target.types).containsEntry("n", "int4");
+        assertThat(target.types()).containsEntry("n", "int4");
     }
 
     @Test
