@@ -52,11 +52,12 @@ public final class RowImage {
      * @throws IllegalArgumentException if the column is absent, which means unknown, not NULL
      */
     public Object get(String column) {
-        if (!columns.containsKey(column)) {
+        Object value = columns.get(column); // one lookup; the second only for NULL, to tell it from absent
+        if (value == null && !columns.containsKey(column)) {
             throw new IllegalArgumentException("column '" + column + "' is absent from the row image "
                     + columns.keySet() + " (absent means unknown, not NULL; check contains() first)");
         }
-        return ColumnValues.expose(columns.get(column));
+        return ColumnValues.expose(value);
     }
 
     /** The present columns, in name order. */

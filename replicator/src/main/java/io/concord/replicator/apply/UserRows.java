@@ -41,6 +41,10 @@ final class UserRows {
     }
 
     private final Map<Shape, String> statements = new HashMap<>();
+    /** The shape and statement of the row before, which the next row of a batch nearly always shares. */
+    private Shape lastShape;
+    private List<String> lastColumns = List.of();
+    private String lastSql;
 
     /**
      * Locks the rows of {@code targets} (all of one table) that exist, in key order ({@code FOR UPDATE}),
@@ -271,6 +275,34 @@ final class UserRows {
     }
 
     private String statementFor(Target target, VersionedRow current) {
+        Set<String> columns = current.isTombstone() ? Set.of() : current.row().columns();
+        if (lastShape != null && lastShape.table() == target.table && lastShape.delete() == current.isTombstone()
+                && lastShape.locked() == target.locked && sameInOrder(lastColumns, columns)) {
+            return lastSql; // no hash of the column set per row (it was 4% of the apply worker)
+        }
+        String sql = statementOf(target, current);
+        lastShape = new Shape(target.table, current.isTombstone(), Set.copyOf(columns), target.locked);
+        lastColumns = List.copyOf(columns);
+        lastSql = sql;
+        return sql;
+    }
+
+    /** Whether {@code columns}, iterated, are {@code names} (the same instances as a rule: names are canonical). */
+    private static boolean sameInOrder(List<String> names, Set<String> columns) {
+        if (names.size() != columns.size()) {
+            return false;
+        }
+        int i = 0;
+        for (String column : columns) {
+            String name = names.get(i++);
+            if (name != column && !name.equals(column)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String statementOf(Target target, VersionedRow current) {
         Shape shape = new Shape(target.table, current.isTombstone(), current.isTombstone() ? Set.of()
                 : current.row().columns(), target.locked);
         String sql = statements.get(shape);
