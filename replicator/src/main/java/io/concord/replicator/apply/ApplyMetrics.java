@@ -34,6 +34,8 @@ public final class ApplyMetrics {
     private final AtomicLong deadLetters = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong partsReapplied = new AtomicLong();
+    private final AtomicLong freshKeysHeld = new AtomicLong();
+    private final AtomicLong freshKeysMissed = new AtomicLong();
     private final Map<String, Long> heartbeatMicros = new ConcurrentHashMap<>();
     private final ApplyPhases phases = new ApplyPhases();
     private volatile Observer observer = NOBODY;
@@ -49,6 +51,11 @@ public final class ApplyMetrics {
         skipped.addAndGet(outcome.skipped());
         conflicts.addAndGet(outcome.conflicts());
         deadLetters.addAndGet(outcome.deadLetters());
+        switch (outcome.freshKeys()) {
+            case HELD -> freshKeysHeld.incrementAndGet();
+            case MISSED -> freshKeysMissed.incrementAndGet();
+            case NOT_TRIED -> { }
+        }
         Observer current = observer;
         current.batchApplied(events, nanos);
         outcome.settled().forEach((kind, count) -> current.conflicts(kind.table(), kind.type(), count));
@@ -68,6 +75,16 @@ public final class ApplyMetrics {
 
     void partsReapplied(int count) {
         partsReapplied.addAndGet(count);
+    }
+
+    /** Batches of inserts committed as fresh keys (no lock, no read of states: {@code FreshKeys}). */
+    public long freshKeysHeld() {
+        return freshKeysHeld.get();
+    }
+
+    /** Batches of inserts tried as fresh keys that found a row or a state and went the ordinary way. */
+    public long freshKeysMissed() {
+        return freshKeysMissed.get();
     }
 
     /** A heartbeat of {@code peer}, sent at {@code timeMicros} by the peer's clock; older ones are ignored. */

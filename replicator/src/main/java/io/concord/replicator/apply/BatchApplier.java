@@ -137,9 +137,32 @@ public final class BatchApplier implements AutoCloseable {
      * @param attempts    transactions it took
      * @param settled     conflicts the resolvers settled, recorded or not, counted by table and type
      * @param letters     the dead letters recorded, to publish on the DLQ topic once committed
+     * @param freshKeys   how the batch's guess that all its keys were new here went ({@code FreshKeys})
      */
     public record Outcome(int applied, int skipped, int conflicts, int rowsWritten, int deadLetters, int attempts,
-            Map<ConflictKind, Integer> settled, List<DeadLetterStore.DeadLetter> letters) {
+            Map<ConflictKind, Integer> settled, List<DeadLetterStore.DeadLetter> letters, FreshKeyGuess freshKeys) {
+
+        /** An outcome whose batch was not tried as fresh keys. */
+        public Outcome(int applied, int skipped, int conflicts, int rowsWritten, int deadLetters, int attempts,
+                Map<ConflictKind, Integer> settled, List<DeadLetterStore.DeadLetter> letters) {
+            this(applied, skipped, conflicts, rowsWritten, deadLetters, attempts, settled, letters,
+                    FreshKeyGuess.NOT_TRIED);
+        }
+
+        Outcome withFreshKeys(FreshKeyGuess guess) {
+            return new Outcome(applied, skipped, conflicts, rowsWritten, deadLetters, attempts, settled, letters,
+                    guess);
+        }
+    }
+
+    /** How a batch's guess that all its keys were new here went ({@code FreshKeys}). */
+    public enum FreshKeyGuess {
+        /** Not tried: the batch does more than insert, or a pause after a miss was running. */
+        NOT_TRIED,
+        /** Committed as fresh keys: no lock, no read of states. */
+        HELD,
+        /** A row or a state of some key was there: the batch went the ordinary way. */
+        MISSED
     }
 
     /** A table and a conflict type ({@code update_update}, ...), what conflicts are counted by. */
@@ -291,6 +314,7 @@ public final class BatchApplier implements AutoCloseable {
         Map<RowKey, UniqueViolation> uniqueViolations = new LinkedHashMap<>();
         boolean oneByOne = false;
         boolean fresh = freshKeys.worthTrying(events, tables);
+        FreshKeyGuess guess = fresh ? FreshKeyGuess.HELD : FreshKeyGuess.NOT_TRIED;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
                 Connection db = connection.get();
@@ -304,11 +328,12 @@ public final class BatchApplier implements AutoCloseable {
                     }
                     work.stopwatch.done(ApplyPhases.Phase.COMMIT);
                     work.stopwatch.finish(events.size());
-                    return outcome;
+                    return outcome.withFreshKeys(guess);
                 }
                 connection.rollback();
                 if (fresh) {
                     fresh = missedFreshKeys(topic, partition, "a state of a key was stored");
+                    guess = FreshKeyGuess.MISSED;
                     continue;
                 }
                 LOG.debug("batch of {} at {}:{}: a row was inserted here meanwhile; trying again", peer, topic,
@@ -333,6 +358,7 @@ public final class BatchApplier implements AutoCloseable {
                 if (fresh && UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     // A row of a key was there after all (or a secondary key's value): the ordinary way sorts it out.
                     fresh = missedFreshKeys(topic, partition, e.getMessage());
+                    guess = FreshKeyGuess.MISSED;
                     continue;
                 }
                 if (predecessor != null) {

@@ -104,6 +104,15 @@ public final class ConcordMeters implements AutoCloseable {
         FunctionCounter.builder("concord.apply.parts.reapplied", apply, ApplyMetrics::partsReapplied)
                 .description("Later parts of batches their own session could not commit, applied by the first")
                 .register(registry);
+        FunctionCounter.builder("concord.apply.fresh.keys", apply, ApplyMetrics::freshKeysHeld).tag("outcome", "held")
+                .description("Batches of inserts tried as new keys (no lock, no read of versions): committed so, or"
+                        + " missed (a row or a version was there) and applied the ordinary way")
+                .register(registry);
+        FunctionCounter.builder("concord.apply.fresh.keys", apply, ApplyMetrics::freshKeysMissed)
+                .tag("outcome", "missed")
+                .description("Batches of inserts tried as new keys (no lock, no read of versions): committed so, or"
+                        + " missed (a row or a version was there) and applied the ordinary way")
+                .register(registry);
         for (ApplyPhases.Phase phase : ApplyPhases.Phase.values()) {
             FunctionCounter.builder("concord.apply.phase.seconds", apply.phases(), p -> p.nanos(phase) / 1e9)
                     .tag("phase", phase.name().toLowerCase(Locale.ROOT))

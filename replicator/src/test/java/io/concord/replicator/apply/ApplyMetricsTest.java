@@ -35,6 +35,20 @@ class ApplyMetricsTest {
         assertThat(metrics.skipped()).isEqualTo(2);
         assertThat(metrics.conflicts()).as("recorded ones").isEqualTo(1);
         assertThat(metrics.deadLetters()).isEqualTo(1);
+        assertThat(metrics.freshKeysHeld()).as("batches not tried as fresh keys count for neither").isZero();
+    }
+
+    @Test
+    void batchesTriedAsFreshKeysAreCountedByHowTheGuessWent() {
+        BatchApplier.Outcome plain = new BatchApplier.Outcome(2, 0, 0, 2, 0, 1, Map.of(), List.of());
+        metrics.batch(plain.withFreshKeys(BatchApplier.FreshKeyGuess.HELD), 2, 10);
+        metrics.batch(plain.withFreshKeys(BatchApplier.FreshKeyGuess.HELD), 2, 10);
+        metrics.batch(plain.withFreshKeys(BatchApplier.FreshKeyGuess.MISSED), 2, 10);
+        metrics.batch(plain, 2, 10);
+
+        assertThat(metrics.freshKeysHeld()).isEqualTo(2);
+        assertThat(metrics.freshKeysMissed()).isEqualTo(1);
+        assertThat(metrics.batches()).isEqualTo(4);
     }
 
     @Test

@@ -323,6 +323,7 @@ class BatchApplierIT {
             BatchApplier.Outcome outcome = applier.apply(feeds.get("b").topic, 0, feeds.get("b").next(3, WAIT));
             assertThat(outcome.applied()).isEqualTo(3);
             assertThat(outcome.attempts()).isEqualTo(1);
+            assertThat(outcome.freshKeys()).isEqualTo(BatchApplier.FreshKeyGuess.HELD);
             assertThat(applier.freshKeyHitsAndMisses()).as("hits, misses").containsExactly(1, 0);
         }
         assertThat(query("a", "SELECT string_agg(row_key || ' ' || dc || ' ' || vector::text, ', ' ORDER BY row_key)"
@@ -349,6 +350,7 @@ class BatchApplierIT {
             assertThat(applier.freshKeyHitsAndMisses()).as("hits, misses").containsExactly(0, 1);
         }
         assertThat(outcome.attempts()).as("the fresh attempt, then the ordinary one").isEqualTo(2);
+        assertThat(outcome.freshKeys()).isEqualTo(BatchApplier.FreshKeyGuess.MISSED);
         assertThat(outcome.applied()).isEqualTo(1);
         assertThat(query("a", "SELECT name FROM items WHERE id = 910")).isEqualTo("b, later");
         assertThat(query("a", "SELECT dc || ' ' || deleted FROM concord.row_versions WHERE table_name = 'public.items'"
@@ -372,6 +374,7 @@ class BatchApplierIT {
             assertThat(applier.freshKeyHitsAndMisses()).as("hits, misses").containsExactly(0, 1);
         }
         assertThat(outcome.attempts()).isEqualTo(2);
+        assertThat(outcome.freshKeys()).isEqualTo(BatchApplier.FreshKeyGuess.MISSED);
         assertThat(outcome.conflicts()).as("recorded: notes resolve with record").isEqualTo(1);
         assertThat(query("a", "SELECT conflict_type FROM concord.conflicts WHERE table_name = 'public.notes'"
                 + " AND primary_key->>'id' = '920'")).isEqualTo("insert_insert");

@@ -32,6 +32,10 @@ class ConcordMetersTest {
                 "concord_apply_batches_total", "concord_apply_retries_total")) {
             assertThat(samples.value(counter, eu)).as(counter).contains(0.0);
         }
+        assertThat(samples.value("concord_apply_fresh_keys_total", Map.of("dc", "eu", "outcome", "held")))
+                .contains(0.0);
+        assertThat(samples.value("concord_apply_fresh_keys_total", Map.of("dc", "eu", "outcome", "missed")))
+                .contains(0.0);
         assertThat(samples.value("concord_dead_letters_total", Map.of("dc", "eu", "stage", "apply"))).contains(0.0);
         assertThat(samples.value("concord_dead_letters_total", Map.of("dc", "eu", "stage", "capture"))).contains(0.0);
         assertThat(samples.value("concord_capture_slot_lag_bytes", eu)).contains(4096.0);
