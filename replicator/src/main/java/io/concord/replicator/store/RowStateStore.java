@@ -150,8 +150,16 @@ public final class RowStateStore {
 
     private Map<RowKey, StoredRowState> select(Connection connection, Collection<RowKey> keys, String sql)
             throws SQLException {
-        TreeSet<RowKey> distinct = new TreeSet<>(LOCK_ORDER);
-        distinct.addAll(keys);
+        // Only a locking read needs the lock order; a plain one takes the keys as they come (sorting them was 6% of
+        // capture's thread).
+        Collection<RowKey> distinct;
+        if (sql.equals(SELECT_FOR_UPDATE)) {
+            TreeSet<RowKey> sorted = new TreeSet<>(LOCK_ORDER);
+            sorted.addAll(keys);
+            distinct = sorted;
+        } else {
+            distinct = keys instanceof Set<RowKey> set ? set : new HashSet<>(keys);
+        }
         Map<RowKey, StoredRowState> states = new HashMap<>(distinct.size() * 2);
         if (distinct.isEmpty()) {
             return states;

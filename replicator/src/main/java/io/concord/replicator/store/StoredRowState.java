@@ -4,7 +4,7 @@ import io.concord.replicator.capture.Lsn;
 import io.concord.resolver.state.RowState;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
+import java.util.HashMap;
 
 /**
  * A row's state as {@code concord.row_versions} holds it: the state, the WAL position it reflects, and
@@ -45,7 +45,10 @@ public record StoredRowState(RowKey key, RowState state, Lsn lsn, int seq, Map<S
      * TOAST values the new state keeps).
      */
     public StoredRowState next(RowState next, Lsn nextLsn, int nextSeq, Map<String, String> changeTypes) {
-        Map<String, String> types = new TreeMap<>(columnTypes);
+        if (columnTypes.equals(changeTypes)) {
+            return new StoredRowState(key, next, nextLsn, nextSeq, columnTypes); // the usual change: no copy
+        }
+        Map<String, String> types = new HashMap<>(columnTypes);
         types.putAll(changeTypes);
         return new StoredRowState(key, next, nextLsn, nextSeq, types);
     }
