@@ -391,11 +391,6 @@ public final class BatchApplier implements AutoCloseable {
         return false;
     }
 
-    /** Batches of inserts committed as fresh keys, and those tried so that had to go the ordinary way. */
-    long[] freshKeyHitsAndMisses() {
-        return new long[] {freshKeys.hits(), freshKeys.misses()};
-    }
-
     /** The failure of a batch; a connection that may be broken is dropped, to be opened afresh. */
     private ApplyException failed(List<RemoteEvent> events, String topic, int partition, SQLException e) {
         ApplyException failure = ApplyException.of("applying " + events.size() + " events of " + peer + " up to "

@@ -3,6 +3,7 @@ package io.concord.replicator.apply;
 import io.concord.event.ChangeEvent;
 import io.concord.event.Column;
 import io.concord.event.TableRef;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,8 +75,8 @@ final class CanonicalNames {
                 return;
             }
             if (names.length < columns.size()) {
-                names = java.util.Arrays.copyOf(names, columns.size());
-                types = java.util.Arrays.copyOf(types, columns.size());
+                names = Arrays.copyOf(names, columns.size());
+                types = Arrays.copyOf(types, columns.size());
             }
             for (int i = 0; i < columns.size(); i++) {
                 Column column = columns.get(i);

@@ -18,7 +18,8 @@ import java.util.Optional;
  * their tombstones). So after a miss the next {@value #FIRST_PAUSE} batches of inserts skip the guess, twice as many
  * after each further miss in a row, up to {@value #LONGEST_PAUSE}; a hit ends the pauses.
  *
- * <p>Not thread-safe: one per applier.
+ * <p>How each batch's guess went is on its outcome ({@code BatchApplier.FreshKeyGuess}) and in the metrics.
+ * Not thread-safe: one per applier.
  */
 final class FreshKeys {
 
@@ -27,8 +28,6 @@ final class FreshKeys {
 
     private int pause;
     private int skipsLeft;
-    private long hits;
-    private long misses;
 
     /**
      * Whether to try {@code events} as fresh keys: they only insert, into tables whose key a unique index holds (else
@@ -61,24 +60,12 @@ final class FreshKeys {
 
     /** The guess held: the batch committed as fresh keys. */
     void hit() {
-        hits++;
         pause = 0;
     }
 
     /** The guess failed: a row or a state of some key was there. */
     void miss() {
-        misses++;
         pause = pause == 0 ? FIRST_PAUSE : Math.min(LONGEST_PAUSE, pause * 2);
         skipsLeft = pause;
-    }
-
-    /** Batches committed as fresh keys. */
-    long hits() {
-        return hits;
-    }
-
-    /** Batches tried as fresh keys that had to go the ordinary way. */
-    long misses() {
-        return misses;
     }
 }

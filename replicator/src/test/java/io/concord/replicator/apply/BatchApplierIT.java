@@ -319,12 +319,12 @@ class BatchApplierIT {
     @Test
     void aBatchOfNewKeysIsAppliedAsFreshKeysInOneAttempt() throws Exception {
         sql("b", "INSERT INTO items VALUES (900, 'b900', 1), (901, 'b901', 2), (902, 'b902', 3)");
+        // An applier of its own in these tests: no pause left by another test's miss decides whether it guesses.
         try (BatchApplier applier = secondSession("a")) {
             BatchApplier.Outcome outcome = applier.apply(feeds.get("b").topic, 0, feeds.get("b").next(3, WAIT));
             assertThat(outcome.applied()).isEqualTo(3);
             assertThat(outcome.attempts()).isEqualTo(1);
             assertThat(outcome.freshKeys()).isEqualTo(BatchApplier.FreshKeyGuess.HELD);
-            assertThat(applier.freshKeyHitsAndMisses()).as("hits, misses").containsExactly(1, 0);
         }
         assertThat(query("a", "SELECT string_agg(row_key || ' ' || dc || ' ' || vector::text, ', ' ORDER BY row_key)"
                 + " FROM concord.row_versions WHERE table_name = 'public.items' AND row_key IN ('[\"900\"]',"
@@ -347,7 +347,6 @@ class BatchApplierIT {
         BatchApplier.Outcome outcome;
         try (BatchApplier applier = secondSession("a")) {
             outcome = applier.apply(feeds.get("b").topic, 0, feeds.get("b").next(1, WAIT));
-            assertThat(applier.freshKeyHitsAndMisses()).as("hits, misses").containsExactly(0, 1);
         }
         assertThat(outcome.attempts()).as("the fresh attempt, then the ordinary one").isEqualTo(2);
         assertThat(outcome.freshKeys()).isEqualTo(BatchApplier.FreshKeyGuess.MISSED);
@@ -371,7 +370,6 @@ class BatchApplierIT {
         try (BatchApplier applier = secondSession("a")) {
             applier.afterLock = once(() -> sql("a", "INSERT INTO notes VALUES (920, 'from a, meanwhile')"));
             outcome = applier.apply(feeds.get("b").topic, 0, fromB);
-            assertThat(applier.freshKeyHitsAndMisses()).as("hits, misses").containsExactly(0, 1);
         }
         assertThat(outcome.attempts()).isEqualTo(2);
         assertThat(outcome.freshKeys()).isEqualTo(BatchApplier.FreshKeyGuess.MISSED);
