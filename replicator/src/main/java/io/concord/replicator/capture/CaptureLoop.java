@@ -20,15 +20,14 @@ import io.concord.replicator.store.StoredRowState;
 import io.concord.version.DcId;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,6 +72,8 @@ final class CaptureLoop {
     static final String APPLY_ORIGIN_PREFIX = "concord_";
     /** Changes committed longer ago than this are a backlog, read into full batches (see {@link #run}). */
     static final long BACKLOG_AGE_MICROS = 250_000;
+    /** Changes with every apply transaction committed on this database (see {@link #readStates}). */
+    private static final String APPLIED_MARK = "SELECT coalesce(sum(xmin::text::bigint), 0) FROM concord.apply_progress";
     /** A readPending that returned nothing sooner than this did not wait on the socket (see {@link #run}). */
     private static final long IDLE_READ_WAITED_NANOS = 500_000;
 
@@ -95,7 +96,7 @@ final class CaptureLoop {
     private final Map<RowKey, StoredRowState> batchStates = new HashMap<>();
     /** Rows apply wrote in a transaction of this batch, with the position it stored their states at. */
     private final Map<RowKey, Lsn> storedByApply = new HashMap<>();
-    /** What {@link #forgetIfApplied} last read of apply's progress rows. */
+    /** The applied mark {@link #readStates} last read (-1: none yet). */
     private long appliedMark = -1;
     /**
      * The stored state each row of the batch was read as (null: none), what its new state may be written
@@ -252,8 +253,7 @@ final class CaptureLoop {
         batchStates.clear();
         bases.clear();
         storedByApply.clear();
-        boolean cacheChecked = false;
-        Set<RowKey> missing = new HashSet<>();
+        Set<RowKey> local = new LinkedHashSet<>();
         List<RowKey> appliedInTransaction = new ArrayList<>();
         boolean applied = false;
         for (WalEvent event : batch) {
@@ -280,17 +280,8 @@ final class CaptureLoop {
                     if (applied) {
                         cache.forget(key);
                         appliedInTransaction.add(key);
-                    } else if (!batchStates.containsKey(key)) {
-                        if (!cacheChecked) {
-                            forgetIfApplied(); // only a batch with local writes reads the cache
-                            cacheChecked = true;
-                        }
-                        if (cache.contains(key)) {
-                            batchStates.put(key, cache.get(key));
-                            bases.put(key, cache.get(key));
-                        } else {
-                            missing.add(key);
-                        }
+                    } else {
+                        local.add(key);
                     }
                 }
                 work.add(new PreparedChange(table, split));
@@ -298,52 +289,68 @@ final class CaptureLoop {
                 work.add(event.message());
             }
         }
-        if (!missing.isEmpty()) {
-            Map<RowKey, StoredRowState> loaded = loadVisible(missing);
-            for (RowKey key : missing) {
-                batchStates.put(key, loaded.get(key));
-                bases.put(key, loaded.get(key));
-                cache.put(key, loaded.get(key));
-            }
+        if (!local.isEmpty()) {
+            readStates(local); // only a batch with local writes reads the cache
         }
         return work;
     }
 
     /**
-     * Empties the cache if an apply transaction committed since the last look: it may have stored a state of
-     * a cached row. The slot skips applied transactions (unless this DC forwards), so capture cannot tell which
-     * rows they wrote; every one of them advanced {@code concord.apply_progress}, whose row versions (xmin)
-     * change with each. Read after the batch was received: an apply transaction that precedes one of its
-     * local commits in the WAL has committed by now.
+     * Puts the state of each of these rows (local writes' rows) in {@link #batchStates} and {@link #bases}: from
+     * the cache where it is still good, the rest from the database.
+     *
+     * <p>The cache is good only if no apply transaction committed since the last look: one may have stored a
+     * state of a cached row. The slot skips applied transactions (unless this DC forwards), so capture cannot tell
+     * which rows they wrote; every one of them advanced {@code concord.apply_progress}, whose row versions (xmin)
+     * change with each. That mark is read with the states the cache lacks, in one statement (one round trip, one
+     * snapshot), after the batch was received: an apply transaction that precedes one of its local commits in the
+     * WAL has committed by now. Where the mark moved, the cache is dropped and the rest read as well.
      */
-    private void forgetIfApplied() throws SQLException {
-        try (Statement statement = state.createStatement();
-             ResultSet row = statement.executeQuery(
-                     "SELECT coalesce(sum(xmin::text::bigint), 0) FROM concord.apply_progress")) {
-            row.next();
-            long applied = row.getLong(1);
-            if (applied != appliedMark) {
-                cache.clear();
-                appliedMark = applied;
+    private void readStates(Set<RowKey> keys) throws SQLException {
+        Set<RowKey> uncached = new HashSet<>(keys.size() * 2);
+        List<RowKey> cached = new ArrayList<>();
+        for (RowKey key : keys) {
+            if (cache.contains(key)) {
+                cached.add(key);
+            } else {
+                uncached.add(key);
             }
+        }
+        RowStateStore.Marked read = loadVisible(uncached);
+        Map<RowKey, StoredRowState> loaded = new HashMap<>(read.states());
+        if (read.mark() != appliedMark) {
+            cache.clear();
+            appliedMark = read.mark();
+            if (!cached.isEmpty()) {
+                loaded.putAll(loadVisible(cached).states());
+                uncached.addAll(cached);
+            }
+        }
+        for (RowKey key : keys) {
+            StoredRowState known = uncached.contains(key) ? loaded.get(key) : cache.get(key);
+            batchStates.put(key, known);
+            bases.put(key, known);
+            cache.put(key, known);
         }
         // Not committed here: the batch's reads and writes share one transaction, ended in flush (READ COMMITTED:
         // each statement still sees every commit before it). A commit per read was two round trips per batch.
     }
 
     /**
-     * The stored states of these rows, once those apply stored in a transaction of this batch are visible:
-     * the walsender may send a commit a moment before the committing session's writes become visible to
-     * other sessions, and a local write versioned from the state before apply's would drop what apply decided.
+     * The stored states of these rows with the applied mark ({@link #readStates}), once those apply stored in a
+     * transaction of this batch are visible: the walsender may send a commit a moment before the committing
+     * session's writes become visible to other sessions, and a local write versioned from the state before apply's
+     * would drop what apply decided.
      */
-    private Map<RowKey, StoredRowState> loadVisible(Collection<RowKey> keys) throws SQLException {
+    private RowStateStore.Marked loadVisible(Collection<RowKey> keys) throws SQLException {
         long deadline = System.nanoTime() + APPLIED_STATES_WAIT.toNanos();
         while (true) {
-            Map<RowKey, StoredRowState> loaded = rowStates.load(state, keys);
+            RowStateStore.Marked marked = rowStates.loadWithMark(state, keys, APPLIED_MARK);
+            Map<RowKey, StoredRowState> loaded = marked.states();
             RowKey behind = keys.stream().filter(key -> storedByApply.containsKey(key) && (loaded.get(key) == null
                     || loaded.get(key).lsn().isBefore(storedByApply.get(key)))).findFirst().orElse(null);
             if (behind == null) {
-                return loaded;
+                return marked;
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the state apply stored for " + behind + " at "

@@ -148,6 +148,44 @@ public final class RowStateStore {
         return select(connection, keys, SELECT_FOR_UPDATE);
     }
 
+    /** Stored states, and a number read in the same snapshot ({@link #loadWithMark}). */
+    public record Marked(Map<RowKey, StoredRowState> states, long mark) {
+    }
+
+    /**
+     * As {@link #load}, and in the same statement (one round trip, one snapshot) the value of {@code markQuery}, a
+     * constant scalar query returning a bigint that is never null (e.g. a {@code coalesce(sum(...), 0)}).
+     */
+    public Marked loadWithMark(Connection connection, Collection<RowKey> keys, String markQuery) throws SQLException {
+        Collection<RowKey> distinct = keys instanceof Set<RowKey> set ? set : new HashSet<>(keys);
+        Map<RowKey, StoredRowState> states = new HashMap<>(distinct.size() * 2);
+        String[] tables = new String[distinct.size()];
+        String[] rowKeys = new String[distinct.size()];
+        int i = 0;
+        for (RowKey key : distinct) {
+            tables[i] = key.table();
+            rowKeys[i++] = key.key();
+        }
+        // The mark's one-row subquery leads, so that a row comes back even when no state is stored.
+        String sql = "SELECT m.mark, s.* FROM (SELECT (" + markQuery + ") AS mark) m LEFT JOIN (" + SELECT + ") s ON true";
+        long mark = 0;
+        try (PreparedStatement statement = connection.prepareStatement(sql);
+             SqlArrays arrays = new SqlArrays(connection, statement)) {
+            arrays.bind(1, "text", tables);
+            arrays.bind(2, "text", rowKeys);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    mark = rows.getLong(1);
+                    if (rows.getString(2) != null) {
+                        StoredRowState state = read(rows, 1);
+                        states.put(state.key(), state);
+                    }
+                }
+            }
+        }
+        return new Marked(states, mark);
+    }
+
     private Map<RowKey, StoredRowState> select(Connection connection, Collection<RowKey> keys, String sql)
             throws SQLException {
         // Only a locking read needs the lock order; a plain one takes the keys as they come (sorting them was 6% of
@@ -186,14 +224,19 @@ public final class RowStateStore {
     }
 
     private StoredRowState read(ResultSet row) throws SQLException {
-        RowKey key = new RowKey(row.getString(1), row.getString(2));
-        Lsn lsn = Lsn.parse(row.getString(4));
+        return read(row, 0);
+    }
+
+    /** Reads the state in columns {@code skip + 1} to {@code skip + 5} (as {@link #SELECT} lists them). */
+    private StoredRowState read(ResultSet row, int skip) throws SQLException {
+        RowKey key = new RowKey(row.getString(skip + 1), row.getString(skip + 2));
+        Lsn lsn = Lsn.parse(row.getString(skip + 4));
         try {
-            RowStateCodec.Decoded decoded = codec.decode(row.getBytes(3));
-            return new StoredRowState(key, decoded.state(), lsn, row.getInt(5), decoded.columnTypes());
+            RowStateCodec.Decoded decoded = codec.decode(row.getBytes(skip + 3));
+            return new StoredRowState(key, decoded.state(), lsn, row.getInt(skip + 5), decoded.columnTypes());
         } catch (EventDecodingException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot read the stored state of " + key + " (saved at LSN " + lsn
-                    + ", seq " + row.getInt(5) + "): " + e.getMessage(), e);
+                    + ", seq " + row.getInt(skip + 5) + "): " + e.getMessage(), e);
         }
     }
 

@@ -89,6 +89,37 @@ class RowStateStoreIT {
     }
 
     @Test
+    void loadsStatesWithAMarkReadInTheSameStatement() throws SQLException {
+        RandomRowStates rows = new RandomRowStates(7);
+        List<StoredRowState> saved = new ArrayList<>();
+        for (RowState state : rows.history(3)) {
+            RowKey key = new RowKey(RandomRowStates.TABLE, "[\"m" + saved.size() + "\"]");
+            saved.add(new StoredRowState(key, state, Lsn.of(0x2000L + saved.size()), 0, rows.types()));
+        }
+        store.save(connection, saved);
+        connection.commit();
+        String mark = "SELECT count(*) FROM concord.row_versions";
+        List<RowKey> keys = new ArrayList<>(saved.stream().map(StoredRowState::key).toList());
+        keys.add(new RowKey(RandomRowStates.TABLE, "[\"never written\"]"));
+
+        RowStateStore.Marked loaded = store.loadWithMark(connection, keys, mark);
+        RowStateStore.Marked none = store.loadWithMark(connection, List.of(new RowKey(RandomRowStates.TABLE, "[\"x\"]")),
+                mark);
+        RowStateStore.Marked noKeys = store.loadWithMark(connection, List.of(), mark);
+        connection.commit();
+
+        assertThat(loaded.mark()).isEqualTo(saved.size());
+        assertThat(loaded.states()).hasSize(saved.size());
+        for (StoredRowState expected : saved) {
+            assertThat(loaded.states().get(expected.key()).state()).isEqualTo(expected.state());
+            assertThat(loaded.states().get(expected.key()).lsn()).isEqualTo(expected.lsn());
+        }
+        assertThat(none.states()).as("no stored state: the mark still comes back").isEmpty();
+        assertThat(none.mark()).isEqualTo(saved.size());
+        assertThat(noKeys.mark()).isEqualTo(saved.size());
+    }
+
+    @Test
     void keepsTheCurrentVersionReadableForPeople() throws SQLException {
         RowKey key = new RowKey("public.t", "[\"1\"]");
         RowVersion version = RowVersion.parse("a:3,b:1@1700000000000007/b");
