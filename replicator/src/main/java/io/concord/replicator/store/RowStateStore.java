@@ -159,20 +159,12 @@ public final class RowStateStore {
     public Marked loadWithMark(Connection connection, Collection<RowKey> keys, String markQuery) throws SQLException {
         Collection<RowKey> distinct = keys instanceof Set<RowKey> set ? set : new HashSet<>(keys);
         Map<RowKey, StoredRowState> states = new HashMap<>(distinct.size() * 2);
-        String[] tables = new String[distinct.size()];
-        String[] rowKeys = new String[distinct.size()];
-        int i = 0;
-        for (RowKey key : distinct) {
-            tables[i] = key.table();
-            rowKeys[i++] = key.key();
-        }
         // The mark's one-row subquery leads, so that a row comes back even when no state is stored.
         String sql = "SELECT m.mark, s.* FROM (SELECT (" + markQuery + ") AS mark) m LEFT JOIN (" + SELECT + ") s ON true";
         long mark = 0;
         try (PreparedStatement statement = connection.prepareStatement(sql);
              SqlArrays arrays = new SqlArrays(connection, statement)) {
-            arrays.bind(1, "text", tables);
-            arrays.bind(2, "text", rowKeys);
+            bindKeys(arrays, distinct);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     mark = rows.getLong(1);
@@ -202,17 +194,9 @@ public final class RowStateStore {
         if (distinct.isEmpty()) {
             return states;
         }
-        String[] tables = new String[distinct.size()];
-        String[] rowKeys = new String[distinct.size()];
-        int i = 0;
-        for (RowKey key : distinct) {
-            tables[i] = key.table();
-            rowKeys[i++] = key.key();
-        }
         try (PreparedStatement statement = connection.prepareStatement(sql);
              SqlArrays arrays = new SqlArrays(connection, statement)) {
-            arrays.bind(1, "text", tables);
-            arrays.bind(2, "text", rowKeys);
+            bindKeys(arrays, distinct);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     StoredRowState state = read(rows);
@@ -221,6 +205,19 @@ public final class RowStateStore {
             }
         }
         return states;
+    }
+
+    /** Binds the keys as {@link #SELECT}'s two arrays, tables and keys, in the order given. */
+    private static void bindKeys(SqlArrays arrays, Collection<RowKey> keys) throws SQLException {
+        String[] tables = new String[keys.size()];
+        String[] rowKeys = new String[keys.size()];
+        int i = 0;
+        for (RowKey key : keys) {
+            tables[i] = key.table();
+            rowKeys[i++] = key.key();
+        }
+        arrays.bind(1, "text", tables);
+        arrays.bind(2, "text", rowKeys);
     }
 
     private StoredRowState read(ResultSet row) throws SQLException {
