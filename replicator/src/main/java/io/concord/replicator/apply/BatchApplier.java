@@ -599,7 +599,10 @@ public final class BatchApplier implements AutoCloseable {
             return saved; // if not, a local write of a row not locked here was recorded after the fence
         }
 
-        /** Reconciles the events of these rows with their states and writes the rows that changed; false if one was refused. */
+        /**
+         * Reconciles the events of these rows with their states and writes the rows that changed; false if one was
+         * refused.
+         */
         private boolean takeIn(Connection db, List<Target> rows, Set<RowKey> keys, boolean oneByOne)
                 throws SQLException, UserRows.RowFailure {
             for (Map.Entry<Integer, Target> item : pending) {

@@ -73,7 +73,8 @@ final class CaptureLoop {
     /** Changes committed longer ago than this are a backlog, read into full batches (see {@link #run}). */
     static final long BACKLOG_AGE_MICROS = 250_000;
     /** Changes with every apply transaction committed on this database (see {@link #readStates}). */
-    private static final String APPLIED_MARK = "SELECT coalesce(sum(xmin::text::bigint), 0) FROM concord.apply_progress";
+    private static final String APPLIED_MARK =
+            "SELECT coalesce(sum(xmin::text::bigint), 0) FROM concord.apply_progress";
     /** A readPending that returned nothing sooner than this did not wait on the socket (see {@link #run}). */
     private static final long IDLE_READ_WAITED_NANOS = 500_000;
 

@@ -160,7 +160,8 @@ public final class RowStateStore {
         Collection<RowKey> distinct = keys instanceof Set<RowKey> set ? set : new HashSet<>(keys);
         Map<RowKey, StoredRowState> states = new HashMap<>(distinct.size() * 2);
         // The mark's one-row subquery leads, so that a row comes back even when no state is stored.
-        String sql = "SELECT m.mark, s.* FROM (SELECT (" + markQuery + ") AS mark) m LEFT JOIN (" + SELECT + ") s ON true";
+        String sql = "SELECT m.mark, s.* FROM (SELECT (" + markQuery + ") AS mark) m LEFT JOIN (" + SELECT
+                + ") s ON true";
         long mark = 0;
         try (PreparedStatement statement = connection.prepareStatement(sql);
              SqlArrays arrays = new SqlArrays(connection, statement)) {

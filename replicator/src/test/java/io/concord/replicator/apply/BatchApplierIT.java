@@ -459,9 +459,11 @@ class BatchApplierIT {
                 }));
                 // Until the local transaction either ended or waits on a lock (the applied row's).
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (!insertAndDelete.get().isDone() && !"Lock".equals(query("a", "SELECT coalesce(max(wait_event_type),"
-                        + " '') FROM pg_stat_activity WHERE application_name = 'local_insert_and_delete'"))) {
-                    assertThat(System.nanoTime()).as("the local transaction neither ended nor waited").isLessThan(deadline);
+                String waitingOn = "SELECT coalesce(max(wait_event_type), '') FROM pg_stat_activity"
+                        + " WHERE application_name = 'local_insert_and_delete'";
+                while (!insertAndDelete.get().isDone() && !"Lock".equals(query("a", waitingOn))) {
+                    assertThat(System.nanoTime()).as("the local transaction neither ended nor waited")
+                            .isLessThan(deadline);
                     Thread.sleep(5);
                 }
             });
