@@ -550,8 +550,7 @@ public final class BatchApplier implements AutoCloseable {
          * the fence, and capture has recorded its state by the end of the wait (an insert and a delete, which leave no
          * row but a state to compare with, then fail the states' insert), or comes after this batch. Inserted after
          * the wait, as before session 11, a local insert and delete of the key committing between the wait and the
-         * insert could go unseen: where apply stored its state before capture stored the local one, the applied row
-         * stayed and capture versioned the delete after it.
+         * insert went unseen: the applied row stayed, and capture versioned the delete after it.
          *
          * @param lockedAt a WAL insert position read before the rows were locked
          * @param fresh    take every row as missing and stateless, unread

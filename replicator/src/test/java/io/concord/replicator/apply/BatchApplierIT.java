@@ -433,9 +433,8 @@ class BatchApplierIT {
     /**
      * A local insert and delete of a key, in one transaction started once the fresh attempt has waited for capture:
      * the attempt inserted its row before the fence, so the local insert waits for it and then fails, and the row and
-     * its state agree. (When the rows went in after the wait, this transaction committed first; where apply then
-     * stored its version before capture stored the local one, the applied row stayed and capture versioned the local
-     * delete after it: a row here, a tombstone in its state and on the peers.)
+     * its state agree. (When the rows went in after the wait, this transaction committed first, the applied row
+     * stayed, and capture versioned the local delete after it: a row here, a tombstone in its state and on the peers.)
      */
     @Test
     void aLocalInsertAndDeleteAfterTheWaitCannotSlipUnderAFreshInsert() throws Exception {
