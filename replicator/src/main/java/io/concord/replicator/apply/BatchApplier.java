@@ -64,8 +64,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Batches of new keys</h2>
  * A batch that only inserts is first tried as <em>fresh keys</em> ({@link FreshKeys}): steps 2 and 4 read nothing,
  * every row being taken as missing and without a state, and the writes check that: the rows' plain insert fails on
- * a row of the key (it comes in step 2's place, before the wait, holding the keys as the lock holds rows), the
- * states' insert on a stored state. Either failure rolls the attempt back and the batch goes
+ * a row of the key, the states' insert on a stored state. Either failure rolls the attempt back and the batch goes
  * the ordinary way. For a stream of new rows (a backlog of inserts, an application that mostly inserts) this saves
  * the two statements that find nothing, about a third of the server's statement time on the batch.
  *
@@ -104,8 +103,7 @@ import org.slf4j.LoggerFactory;
  *       before the commit: a row there was inserted after the wait, and its version was never compared.</li>
  * </ul>
  * What these checks cannot see is a local insert of such a key committing between that last read and this
- * commit (or a local insert <em>and</em> delete of it both committing after the wait; a batch of fresh keys holds
- * its keys from before the fence, by inserting their rows there). Capture settles it: it
+ * commit (or a local insert <em>and</em> delete of it both committing after the wait). Capture settles it: it
  * stores a state only over the one it computed it from, so a local write it versioned from the state before
  * this batch's is refused once this batch's is stored, and capture versions it again on top of it (see
  * {@code CaptureLoop}) — a local write after the applied one, which is what this database shows.
@@ -544,13 +542,9 @@ public final class BatchApplier implements AutoCloseable {
          * <p>Taken as fresh keys ({@link FreshKeys}), the rows are neither locked nor read: each is taken as a row
          * found missing and a state found absent, which is what the ordinary way would have found at the moment the
          * writes succeed — the rows' plain insert fails if a row of the key is there (committed, or committed by the
-         * time the insert may go on), the states' if a state is stored. The rows go in <em>before</em> the fence,
-         * where the ordinary way locks: an inserted key is held as a locked row is (a local insert of it waits for
-         * this transaction and then fails), so a local write of it either committed before the insert, hence before
-         * the fence, and capture has recorded its state by the end of the wait (an insert and a delete, which leave no
-         * row but a state to compare with, then fail the states' insert), or comes after this batch. Inserted after
-         * the wait, as before session 11, a local insert and delete of the key committing between the wait and the
-         * insert went unseen: the applied row stayed, and capture versioned the delete after it.
+         * time the insert may go on), the states' if a state is stored. Nothing else differs: the wait for capture
+         * still covers local writes of the keys not recorded yet (an insert and a delete of one, which leave no row
+         * but a state to compare with), and the states are stored at the same fence.
          *
          * @param lockedAt a WAL insert position read before the rows were locked
          * @param fresh    take every row as missing and stateless, unread
@@ -567,44 +561,26 @@ public final class BatchApplier implements AutoCloseable {
             }
             afterLock.run();
             stopwatch.done(ApplyPhases.Phase.LOCK);
-            Set<RowKey> keys = new HashSet<>(rows.size() * 2);
-            rows.forEach(t -> keys.add(t.key));
-            if (fresh && !takeIn(db, rows, keys, oneByOne)) {
-                return false; // a row of a key was there after all
-            }
             CaptureBarrier.Fence fence = barrier.target(db);
             barrier.await(db, fence);
             afterCaptureWait.run();
             stopwatch.done(ApplyPhases.Phase.CAPTURE_WAIT);
-            if (!fresh) {
-                Map<RowKey, StoredRowState> stored = rowStates.load(db, keys);
-                for (StoredRowState state : stored.values()) {
-                    if (!targets.get(state.key()).locked && !state.lsn().isBefore(lockedAt)) {
-                        return false; // a local write of a row not locked here committed after the lock
-                    }
-                }
-                stored.forEach((key, state) -> {
-                    Target target = targets.get(key);
-                    target.state = state.state();
-                    target.stored = true;
-                    target.addTypes(state.columnTypes());
-                });
-                stopwatch.done(ApplyPhases.Phase.LOAD);
-                if (!takeIn(db, rows, keys, oneByOne)) {
-                    return false;
+            Set<RowKey> keys = new HashSet<>(rows.size() * 2);
+            rows.forEach(t -> keys.add(t.key));
+            Map<RowKey, StoredRowState> stored = fresh ? Map.of() : rowStates.load(db, keys);
+            for (StoredRowState state : stored.values()) {
+                if (!targets.get(state.key()).locked && !state.lsn().isBefore(lockedAt)) {
+                    return false; // a local write of a row not locked here committed after the lock
                 }
             }
-            boolean saved = saveStates(db, fence.lsn(), rows);
-            stopwatch.done(ApplyPhases.Phase.EMIT);
-            return saved; // if not, a local write of a row not locked here was recorded after the fence
-        }
+            stored.forEach((key, state) -> {
+                Target target = targets.get(key);
+                target.state = state.state();
+                target.stored = true;
+                target.addTypes(state.columnTypes());
+            });
+            stopwatch.done(ApplyPhases.Phase.LOAD);
 
-        /**
-         * Reconciles the events of these rows with their states and writes the rows that changed; false if one was
-         * refused.
-         */
-        private boolean takeIn(Connection db, List<Target> rows, Set<RowKey> keys, boolean oneByOne)
-                throws SQLException, UserRows.RowFailure {
             for (Map.Entry<Integer, Target> item : pending) {
                 Target target = item.getValue();
                 if (keys.contains(target.key)) {
@@ -618,7 +594,9 @@ public final class BatchApplier implements AutoCloseable {
             }
             written += changed.size();
             stopwatch.done(ApplyPhases.Phase.WRITE);
-            return true;
+            boolean saved = saveStates(db, fence.lsn(), rows);
+            stopwatch.done(ApplyPhases.Phase.EMIT);
+            return saved; // if not, a local write of a row not locked here was recorded after the fence
         }
 
         /** Takes in event {@code index} with its row's reconciler; an event it cannot take becomes a dead letter. */

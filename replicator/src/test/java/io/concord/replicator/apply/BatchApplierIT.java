@@ -15,7 +15,6 @@ import io.concord.replicator.testing.TestConfigs;
 import io.concord.replicator.types.PgTextCodec;
 import io.concord.resolver.ResolverRegistry;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,11 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -428,59 +423,6 @@ class BatchApplierIT {
                 .isEqualTo("t"));
         deliver("a", "b", 1); // a's insert, concurrent with b's delete: b keeps the row deleted too
         assertConverged("gone", "id = 71");
-    }
-
-    /**
-     * A local insert and delete of a key, in one transaction started once the fresh attempt has waited for capture:
-     * the attempt inserted its row before the fence, so the local insert waits for it and then fails, and the row and
-     * its state agree. (When the rows went in after the wait, this transaction committed first, the applied row
-     * stayed, and capture versioned the local delete after it: a row here, a tombstone in its state and on the peers.)
-     */
-    @Test
-    void aLocalInsertAndDeleteAfterTheWaitCannotSlipUnderAFreshInsert() throws Exception {
-        sql("b", "INSERT INTO notes VALUES (930, 'from b')");
-        List<BatchApplier.RemoteEvent> fromB = feeds.get("b").next(1, WAIT);
-        ExecutorService local = Executors.newSingleThreadExecutor();
-        AtomicReference<Future<String>> insertAndDelete = new AtomicReference<>();
-        BatchApplier.Outcome outcome;
-        try (BatchApplier applier = secondSession("a")) {
-            applier.afterCaptureWait = once(() -> {
-                insertAndDelete.set(local.submit(() -> {
-                    try (Connection a = cluster.postgres("a").connect(); Statement statement = a.createStatement()) {
-                        a.setAutoCommit(false);
-                        statement.execute("SET application_name = 'local_insert_and_delete'");
-                        statement.execute("INSERT INTO notes VALUES (930, 'from a, meanwhile')");
-                        statement.execute("DELETE FROM notes WHERE id = 930");
-                        a.commit();
-                        return "committed";
-                    } catch (SQLException e) {
-                        return e.getSQLState();
-                    }
-                }));
-                // Until the local transaction either ended or waits on a lock (the applied row's).
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                String waitingOn = "SELECT coalesce(max(wait_event_type), '') FROM pg_stat_activity"
-                        + " WHERE application_name = 'local_insert_and_delete'";
-                while (!insertAndDelete.get().isDone() && !"Lock".equals(query("a", waitingOn))) {
-                    assertThat(System.nanoTime()).as("the local transaction neither ended nor waited")
-                            .isLessThan(deadline);
-                    Thread.sleep(5);
-                }
-            });
-            outcome = applier.apply(feeds.get("b").topic, 0, fromB);
-        }
-        try {
-            assertThat(insertAndDelete.get().get(30, TimeUnit.SECONDS)).as("the local insert, once the batch committed")
-                    .isEqualTo("23505");
-        } finally {
-            local.shutdownNow();
-        }
-        assertThat(outcome.freshKeys()).isEqualTo(BatchApplier.FreshKeyGuess.HELD);
-        awaitCaptured("a");
-        assertThat(query("a", "SELECT (SELECT body FROM notes WHERE id = 930) || ' / ' || (SELECT dc || ' ' || deleted"
-                + " FROM concord.row_versions WHERE table_name = 'public.notes' AND row_key = '[\"930\"]')"))
-                .isEqualTo("from b / b false");
-        assertConverged("notes", "id = 930");
     }
 
     /** Row {@code id} inserted and deleted in one transaction of b: a gets a tombstone for a key it never had. */
