@@ -50,6 +50,8 @@ public final class ApplyService implements AutoCloseable {
     private final ApplyMetrics metrics = new ApplyMetrics();
     private final Deque<Long> replacements = new ArrayDeque<>();
     private volatile boolean running;
+    /** Set by {@link #close()}: a start still under way stops short of starting Streams. */
+    private boolean closed;
     private volatile Throwable failure;
     private Producer<byte[], byte[]> deadLetterProducer;
     private volatile KafkaStreams streams;
@@ -63,7 +65,8 @@ public final class ApplyService implements AutoCloseable {
 
     /**
      * Creates the topics it needs if missing (the peers' changes topics, so that Streams does not wait for
-     * a peer that has not started yet; this DC's dead-letter topic), reads the tables, starts Streams.
+     * a peer that has not started yet; this DC's dead-letter topic), reads the tables, starts Streams. Does not
+     * start Streams when {@link #close()} came first (a stop while the process starts).
      */
     public void start() throws SQLException {
         try (TopicManager topics = new TopicManager(kafkaProperties("admin"))) {
@@ -77,6 +80,15 @@ public final class ApplyService implements AutoCloseable {
         try (Connection connection = connect()) {
             tables = ApplyTables.load(config, ResolverRegistry.load(), connection);
         }
+        synchronized (this) {
+            if (closed) {
+                return; // close() said so
+            }
+            startStreams(tables);
+        }
+    }
+
+    private void startStreams(ApplyTables tables) {
         Properties producer = kafkaProperties("dead-letters");
         producer.put(ProducerConfig.ACKS_CONFIG, "all");
         deadLetterProducer = new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer());
@@ -169,7 +181,12 @@ public final class ApplyService implements AutoCloseable {
     @Override
     public synchronized void close() {
         running = false;
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (streams == null && deadLetterProducer == null) {
+            LOG.info("apply of DC {} stopped (it had not started)", config.dc());
             return;
         }
         if (streams != null) {

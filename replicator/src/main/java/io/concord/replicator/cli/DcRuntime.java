@@ -40,24 +40,50 @@ public final class DcRuntime implements AutoCloseable {
      * @throws io.concord.replicator.metrics.HttpPortUnavailableException if {@code http.port} cannot be bound
      */
     public static DcRuntime start(ConcordConfig config) throws SQLException {
-        DcRuntime runtime = new DcRuntime(config);
-        if (config.http().port() != 0) {
-            runtime.monitoring = DcMonitoring.start(config, runtime.capture, runtime.captureThread, runtime.apply);
+        DcRuntime runtime = create(config);
+        runtime.begin();
+        return runtime;
+    }
+
+    /**
+     * A runtime with nothing started yet: {@link #close()} may be called before or during {@link #begin()}, which
+     * is what lets {@code concord run} answer a SIGTERM that comes while it starts with an orderly stop.
+     */
+    public static DcRuntime create(ConcordConfig config) {
+        return new DcRuntime(config);
+    }
+
+    /**
+     * Starts what {@link #start(ConcordConfig)} says; does nothing once {@link #close()} was called, and stops
+     * short where a close comes meanwhile (apply then stops as soon as its start gets that far).
+     */
+    public void begin() throws SQLException {
+        synchronized (this) {
+            if (stopRequested.getCount() == 0) {
+                LOG.info("DC {} was stopped before it started", config.dc());
+                return;
+            }
+            if (config.http().port() != 0) {
+                monitoring = DcMonitoring.start(config, capture, captureThread, apply);
+            }
+            captureThread.start();
         }
-        runtime.captureThread.start();
-        if (runtime.apply != null) {
+        if (apply != null) {
+            // Not under this lock: a close meanwhile must not wait for Kafka and PostgreSQL to answer the start.
             try {
-                runtime.apply.start();
+                apply.start();
             } catch (SQLException | RuntimeException e) {
-                runtime.close();
+                close();
                 throw e;
             }
         }
+        if (stopRequested.getCount() == 0) {
+            return;
+        }
         LOG.info("DC {} runs capture (to {}) and {}", config.dc(), config.topics().changes(config.dc()),
-                runtime.apply == null ? "no apply (it consumes no peer)" : "apply (from " + config.sources().stream()
+                apply == null ? "no apply (it consumes no peer)" : "apply (from " + config.sources().stream()
                         .map(peer -> config.topics().changes(peer)).toList() + ", " + config.topology().type()
                         .name().toLowerCase() + (config.forwardsAppliedChanges() ? ", forwarding" : "") + ")");
-        return runtime;
     }
 
     public CaptureService capture() {
