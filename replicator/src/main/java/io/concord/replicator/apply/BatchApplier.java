@@ -64,7 +64,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Batches of new keys</h2>
  * A batch that only inserts is first tried as <em>fresh keys</em> ({@link FreshKeys}): steps 2 and 4 read nothing,
  * every row being taken as missing and without a state, and the writes check that: the rows' plain insert fails on
- * a row of the key, the states' insert on a stored state. Either failure rolls the attempt back and the batch goes
+ * a row of the key (it comes in step 2's place, before the wait, holding the keys as the lock holds rows), the
+ * states' insert on a stored state. Either failure rolls the attempt back and the batch goes
  * the ordinary way. For a stream of new rows (a backlog of inserts, an application that mostly inserts) this saves
  * the two statements that find nothing, about a third of the server's statement time on the batch.
  *
@@ -90,23 +91,28 @@ import org.slf4j.LoggerFactory;
  * unique violation is also a conflict ({@code unique_violation} in {@code concord.conflicts}, with both rows).
  *
  * <h2>Rows absent here</h2>
- * A key with no row here cannot be locked, so a local write of it can slip in while the batch runs. Two
- * checks send the batch round again (now finding and locking the row) when one did:
+ * A key with no row here cannot be locked, so a local write of it can slip in while the batch runs. These
+ * checks send the batch round again (now finding and locking the row, or its state) when one did:
  * <ul>
  *   <li>a stored state written after the lock was taken ({@code lsn} at or past the WAL insert position
  *       read just before locking): a local write committed between the lock and the wait for capture, so
  *       the state compared includes a row this batch did not lock — leaving it as it is would keep a row
  *       the resolution deleted;</li>
+ *   <li>a row the batch inserts fails on a local row inserted after the wait;</li>
+ *   <li>a local insert <em>and</em> delete of a key the batch inserts, both committed after the wait, leave no
+ *       row to fail on: once inserted, the rows hold their keys, a second fence follows, and a state of such a
+ *       key stored at or past the first fence is that write ({@code noLocalWriteSlippedUnder}). A batch of fresh
+ *       keys inserts its rows before the first fence instead, so the one wait covers it;</li>
  *   <li>storing the settled states finds a later one (capture recorded a local write of the key since the
  *       states were read);</li>
  *   <li>a key the batch leaves deleted without having locked a row is read once more, as the last statement
  *       before the commit: a row there was inserted after the wait, and its version was never compared.</li>
  * </ul>
- * What these checks cannot see is a local insert of such a key committing between that last read and this
- * commit (or a local insert <em>and</em> delete of it both committing after the wait). Capture settles it: it
- * stores a state only over the one it computed it from, so a local write it versioned from the state before
- * this batch's is refused once this batch's is stored, and capture versions it again on top of it (see
- * {@code CaptureLoop}) — a local write after the applied one, which is what this database shows.
+ * What these checks cannot see is a local insert of a key the batch leaves deleted, committing between that last
+ * read and this commit. Capture settles it: it stores a state only over the one it computed it from, so a local
+ * write it versioned from the state before this batch's is refused once this batch's is stored, and capture
+ * versions it again on top of it (see {@code CaptureLoop}) — a local write after the applied one, which is what
+ * this database shows (the row the batch left deleted is there).
  *
  * <p>Not thread-safe: one applier, and one connection, per peer.
  */
@@ -542,9 +548,14 @@ public final class BatchApplier implements AutoCloseable {
          * <p>Taken as fresh keys ({@link FreshKeys}), the rows are neither locked nor read: each is taken as a row
          * found missing and a state found absent, which is what the ordinary way would have found at the moment the
          * writes succeed — the rows' plain insert fails if a row of the key is there (committed, or committed by the
-         * time the insert may go on), the states' if a state is stored. Nothing else differs: the wait for capture
-         * still covers local writes of the keys not recorded yet (an insert and a delete of one, which leave no row
-         * but a state to compare with), and the states are stored at the same fence.
+         * time the insert may go on), the states' if a state is stored. The rows go in <em>before</em> the fence,
+         * where the ordinary way locks: an inserted key is held as a locked row is (a local insert of it waits for
+         * this transaction and then fails), so a local write of it either committed before the insert, hence before
+         * the fence, and capture has recorded its state by the end of the wait (an insert and a delete, which leave no
+         * row but a state to compare with, then fail the states' insert), or comes after this batch. Inserted after
+         * the wait, as before session 11, a local insert and delete of the key committing between the wait and the
+         * insert could go unseen: where apply stored its state before capture stored the local one, the applied row
+         * stayed and capture versioned the delete after it.
          *
          * @param lockedAt a WAL insert position read before the rows were locked
          * @param fresh    take every row as missing and stateless, unread
@@ -561,26 +572,78 @@ public final class BatchApplier implements AutoCloseable {
             }
             afterLock.run();
             stopwatch.done(ApplyPhases.Phase.LOCK);
+            Set<RowKey> keys = new HashSet<>(rows.size() * 2);
+            rows.forEach(t -> keys.add(t.key));
+            if (fresh && !takeIn(db, rows, keys, oneByOne)) {
+                return false; // a row of a key was there after all
+            }
             CaptureBarrier.Fence fence = barrier.target(db);
             barrier.await(db, fence);
             afterCaptureWait.run();
             stopwatch.done(ApplyPhases.Phase.CAPTURE_WAIT);
-            Set<RowKey> keys = new HashSet<>(rows.size() * 2);
-            rows.forEach(t -> keys.add(t.key));
-            Map<RowKey, StoredRowState> stored = fresh ? Map.of() : rowStates.load(db, keys);
-            for (StoredRowState state : stored.values()) {
-                if (!targets.get(state.key()).locked && !state.lsn().isBefore(lockedAt)) {
-                    return false; // a local write of a row not locked here committed after the lock
+            if (!fresh) {
+                Map<RowKey, StoredRowState> stored = rowStates.load(db, keys);
+                for (StoredRowState state : stored.values()) {
+                    if (!targets.get(state.key()).locked && !state.lsn().isBefore(lockedAt)) {
+                        return false; // a local write of a row not locked here committed after the lock
+                    }
+                }
+                stored.forEach((key, state) -> {
+                    Target target = targets.get(key);
+                    target.state = state.state();
+                    target.stored = true;
+                    target.addTypes(state.columnTypes());
+                });
+                stopwatch.done(ApplyPhases.Phase.LOAD);
+                if (!takeIn(db, rows, keys, oneByOne)) {
+                    return false;
+                }
+                if (!noLocalWriteSlippedUnder(db, rows, fence)) {
+                    return false;
                 }
             }
-            stored.forEach((key, state) -> {
-                Target target = targets.get(key);
-                target.state = state.state();
-                target.stored = true;
-                target.addTypes(state.columnTypes());
-            });
-            stopwatch.done(ApplyPhases.Phase.LOAD);
+            boolean saved = saveStates(db, fence.lsn(), rows);
+            stopwatch.done(ApplyPhases.Phase.EMIT);
+            return saved; // if not, a local write of a row not locked here was recorded after the fence
+        }
 
+        /**
+         * For rows this attempt inserted without having locked them (absent at the lock): whether no local write of
+         * their keys committed between the end of the wait for capture and the insert. A local insert there makes
+         * the insert fail; a local insert <em>and</em> delete leaves no row to fail on, only a WAL record capture
+         * may not have versioned yet — and had apply stored its state first, capture would version that delete on
+         * top of it while the applied row stays. The inserted rows now hold their keys, so every such write lies
+         * before a second fence: once capture has passed it, a state of the key stored at or past the first fence
+         * is one, and the attempt goes round again (finding the state). Costs a second wait only for batches that
+         * insert rows absent at the lock; fresh-key batches insert before the first fence instead.
+         */
+        private boolean noLocalWriteSlippedUnder(Connection db, List<Target> rows, CaptureBarrier.Fence fence)
+                throws SQLException, CaptureBarrier.CaptureBehindException, InterruptedException {
+            Set<RowKey> inserted = new HashSet<>();
+            for (Target target : rows) {
+                if (target.rowChanged && !target.locked && !target.state.current().isTombstone()) {
+                    inserted.add(target.key);
+                }
+            }
+            if (inserted.isEmpty()) {
+                return true;
+            }
+            barrier.await(db, barrier.target(db));
+            stopwatch.done(ApplyPhases.Phase.CAPTURE_WAIT);
+            for (StoredRowState state : rowStates.load(db, inserted).values()) {
+                if (!state.lsn().isBefore(fence.lsn())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Reconciles the events of these rows with their states and writes the rows that changed; false if one was
+         * refused.
+         */
+        private boolean takeIn(Connection db, List<Target> rows, Set<RowKey> keys, boolean oneByOne)
+                throws SQLException, UserRows.RowFailure {
             for (Map.Entry<Integer, Target> item : pending) {
                 Target target = item.getValue();
                 if (keys.contains(target.key)) {
@@ -594,9 +657,7 @@ public final class BatchApplier implements AutoCloseable {
             }
             written += changed.size();
             stopwatch.done(ApplyPhases.Phase.WRITE);
-            boolean saved = saveStates(db, fence.lsn(), rows);
-            stopwatch.done(ApplyPhases.Phase.EMIT);
-            return saved; // if not, a local write of a row not locked here was recorded after the fence
+            return true;
         }
 
         /** Takes in event {@code index} with its row's reconciler; an event it cannot take becomes a dead letter. */

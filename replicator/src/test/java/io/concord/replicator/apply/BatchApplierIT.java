@@ -15,6 +15,7 @@ import io.concord.replicator.testing.TestConfigs;
 import io.concord.replicator.types.PgTextCodec;
 import io.concord.resolver.ResolverRegistry;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -423,6 +428,120 @@ class BatchApplierIT {
                 .isEqualTo("t"));
         deliver("a", "b", 1); // a's insert, concurrent with b's delete: b keeps the row deleted too
         assertConverged("gone", "id = 71");
+    }
+
+    /**
+     * The ordinary way's counterpart: a batch that updates a row and inserts a key absent here, and a local insert and
+     * delete of that key committing between the wait for capture and the batch's insert. Nothing is left to lock or to
+     * fail on, so the batch inserts; the second wait then finds the local write's state and sends the batch round
+     * again, which decides with it. (Before the second wait, where apply stored its version before capture stored the
+     * local one, the applied row stayed and capture versioned the local delete after it.)
+     */
+    @Test
+    void aLocalInsertAndDeleteAfterTheWaitOfAKeyTheOrdinaryWayInsertsSendsTheBatchRoundAgain() throws Exception {
+        sql("b", "INSERT INTO items VALUES (941, 'b, existing', 1)");
+        deliver("b", "a", 1);
+        try (Connection b = cluster.postgres("b").connect(); Statement statement = b.createStatement()) {
+            b.setAutoCommit(false);
+            statement.execute("UPDATE items SET qty = 2 WHERE id = 941");
+            statement.execute("INSERT INTO items VALUES (940, 'from b', 1)");
+            b.commit();
+        }
+        List<BatchApplier.RemoteEvent> fromB = feeds.get("b").next(2, WAIT);
+        BatchApplier applier = appliers.get("a");
+        // Capture of a is held (its progress row locked) for a while after the local write: without the second wait,
+        // apply stores its version first, the order that went wrong; with it, apply waits for capture.
+        Connection holdCapture = cluster.postgres("a").connect();
+        holdCapture.setAutoCommit(false);
+        ExecutorService release = Executors.newSingleThreadExecutor();
+        applier.afterCaptureWait = once(() -> {
+            try (Statement statement = holdCapture.createStatement()) {
+                statement.execute("SELECT 1 FROM concord.capture_progress FOR UPDATE");
+            }
+            try (Connection a = cluster.postgres("a").connect(); Statement statement = a.createStatement()) {
+                a.setAutoCommit(false);
+                statement.execute("INSERT INTO items VALUES (940, 'from a, meanwhile', 1)");
+                statement.execute("DELETE FROM items WHERE id = 940");
+                a.commit();
+            }
+            release.submit(() -> {
+                Thread.sleep(1_500);
+                holdCapture.rollback();
+                return null;
+            });
+        });
+        BatchApplier.Outcome outcome;
+        try {
+            outcome = apply("a", fromB);
+        } finally {
+            applier.afterCaptureWait = () -> { };
+            release.shutdown();
+            release.awaitTermination(10, TimeUnit.SECONDS);
+            holdCapture.close();
+        }
+
+        assertThat(outcome.freshKeys()).isNotEqualTo(BatchApplier.FreshKeyGuess.HELD);
+        assertThat(outcome.attempts()).as("the second wait found the local write: round again").isGreaterThan(1);
+        awaitCaptured("a");
+        assertThat(query("a", "SELECT (SELECT count(*) FROM items WHERE id = 940) || ' ' || (SELECT deleted"
+                + " FROM concord.row_versions WHERE table_name = 'public.items' AND row_key = '[\"940\"]')"))
+                .as("the row and its version agree").isIn("0 true", "1 false");
+        deliver("a", "b", 2); // a's insert and delete, concurrent with b's insert
+        assertConverged("items", "id IN (940, 941)");
+    }
+
+    /**
+     * A local insert and delete of a key, in one transaction started once the fresh attempt has waited for capture:
+     * the attempt inserted its row before the fence, so the local insert waits for it and then fails, and the row and
+     * its state agree. (When the rows went in after the wait, this transaction committed first; where apply then
+     * stored its version before capture stored the local one, the applied row stayed and capture versioned the local
+     * delete after it: a row here, a tombstone in its state and on the peers.)
+     */
+    @Test
+    void aLocalInsertAndDeleteAfterTheWaitCannotSlipUnderAFreshInsert() throws Exception {
+        sql("b", "INSERT INTO notes VALUES (930, 'from b')");
+        List<BatchApplier.RemoteEvent> fromB = feeds.get("b").next(1, WAIT);
+        ExecutorService local = Executors.newSingleThreadExecutor();
+        AtomicReference<Future<String>> insertAndDelete = new AtomicReference<>();
+        BatchApplier.Outcome outcome;
+        try (BatchApplier applier = secondSession("a")) {
+            applier.afterCaptureWait = once(() -> {
+                insertAndDelete.set(local.submit(() -> {
+                    try (Connection a = cluster.postgres("a").connect(); Statement statement = a.createStatement()) {
+                        a.setAutoCommit(false);
+                        statement.execute("SET application_name = 'local_insert_and_delete'");
+                        statement.execute("INSERT INTO notes VALUES (930, 'from a, meanwhile')");
+                        statement.execute("DELETE FROM notes WHERE id = 930");
+                        a.commit();
+                        return "committed";
+                    } catch (SQLException e) {
+                        return e.getSQLState();
+                    }
+                }));
+                // Until the local transaction either ended or waits on a lock (the applied row's).
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                String waitingOn = "SELECT coalesce(max(wait_event_type), '') FROM pg_stat_activity"
+                        + " WHERE application_name = 'local_insert_and_delete'";
+                while (!insertAndDelete.get().isDone() && !"Lock".equals(query("a", waitingOn))) {
+                    assertThat(System.nanoTime()).as("the local transaction neither ended nor waited")
+                            .isLessThan(deadline);
+                    Thread.sleep(5);
+                }
+            });
+            outcome = applier.apply(feeds.get("b").topic, 0, fromB);
+        }
+        try {
+            assertThat(insertAndDelete.get().get(30, TimeUnit.SECONDS)).as("the local insert, once the batch committed")
+                    .isEqualTo("23505");
+        } finally {
+            local.shutdownNow();
+        }
+        assertThat(outcome.freshKeys()).isEqualTo(BatchApplier.FreshKeyGuess.HELD);
+        awaitCaptured("a");
+        assertThat(query("a", "SELECT (SELECT body FROM notes WHERE id = 930) || ' / ' || (SELECT dc || ' ' || deleted"
+                + " FROM concord.row_versions WHERE table_name = 'public.notes' AND row_key = '[\"930\"]')"))
+                .isEqualTo("from b / b false");
+        assertConverged("notes", "id = 930");
     }
 
     /** Row {@code id} inserted and deleted in one transaction of b: a gets a tombstone for a key it never had. */
