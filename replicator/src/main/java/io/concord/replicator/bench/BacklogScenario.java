@@ -101,6 +101,8 @@ final class BacklogScenario implements Scenario {
         }
         if (kind == Kind.BATCHED_INSERTS) {
             new SqlFloor(cluster, settings, progress).measure(result);
+        } else if (kind == Kind.UPDATES) {
+            new SqlFloor(cluster, settings, progress).measureUpdates(result);
         }
         result.note("apply rate = backlog rows / (end marker visible on b - start marker visible on b), polled every "
                 + MarkerProbe.POLL_MICROS / 1000 + " ms; catch-up = resume to end marker visible, which for Concord"

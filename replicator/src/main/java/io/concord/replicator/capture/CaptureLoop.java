@@ -318,7 +318,7 @@ final class CaptureLoop {
             }
         }
         RowStateStore.Marked read = loadVisible(uncached);
-        Map<RowKey, StoredRowState> loaded = new HashMap<>(read.states());
+        Map<RowKey, StoredRowState> loaded = read.states(); // the caller's own map, per loadWithMark
         if (read.mark() != appliedMark) {
             cache.clear();
             appliedMark = read.mark();

@@ -154,7 +154,8 @@ public final class RowStateStore {
 
     /**
      * As {@link #load}, and in the same statement (one round trip, one snapshot) the value of {@code markQuery}, a
-     * constant scalar query returning a bigint that is never null (e.g. a {@code coalesce(sum(...), 0)}).
+     * constant scalar query returning a bigint that is never null (e.g. a {@code coalesce(sum(...), 0)}). The states
+     * come in a new mutable map the caller may keep and add to.
      */
     public Marked loadWithMark(Connection connection, Collection<RowKey> keys, String markQuery) throws SQLException {
         Collection<RowKey> distinct = keys instanceof Set<RowKey> set ? set : new HashSet<>(keys);
