@@ -51,24 +51,60 @@ final class UserRows {
      * and marks them locked. A row that does not exist cannot be locked and stays unmarked.
      */
     void lock(Connection connection, ApplyTable table, List<Target> targets) throws SQLException {
+        String sql = table.uniqueKey() ? lockThroughTheKeyIndex(table) : lockByJoin(table);
+        for (int from = 0; from < targets.size(); from += KEYS_PER_LOCK) {
+            List<Target> chunk = targets.subList(from, Math.min(targets.size(), from + KEYS_PER_LOCK));
+            lockChunk(connection, sql, table.keyColumns(), chunk);
+        }
+    }
+
+    /**
+     * The keys sorted, then each row found through the key's unique index and locked: a {@code LATERAL} subquery,
+     * which the planner cannot turn into a hash join over the whole table, as it did for thousands of keys (see
+     * {@code RowStateStore}'s {@code SELECT}: 48 against 13 ms for 5,000 keys of a 100,000-row table). The nested
+     * loop keeps the sorted order, so rows are locked in key order.
+     */
+    private static String lockThroughTheKeyIndex(ApplyTable table) {
         List<String> keys = table.keyColumns();
-        StringBuilder sql = new StringBuilder("SELECT k.n FROM unnest(");
-        sql.append(keys.stream().map(k -> "?::text[]").collect(Collectors.joining(", ")));
-        sql.append(") WITH ORDINALITY AS k(");
+        StringBuilder sql = new StringBuilder("SELECT k.n FROM (SELECT * FROM ").append(keyArrays(keys.size()))
+                .append(" ORDER BY ");
         for (int i = 0; i < keys.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("k.c").append(i).append("::")
+                    .append(table.castTypes().get(keys.get(i)));
+        }
+        sql.append(") k CROSS JOIN LATERAL (SELECT 1 FROM ").append(table.quotedName()).append(" t WHERE ")
+                .append(keyMatch(table)).append(" FOR UPDATE) t");
+        return sql.toString();
+    }
+
+    /** Where no unique index holds the key (a configured key may lack any index), a join the planner may hash. */
+    private static String lockByJoin(ApplyTable table) {
+        return "SELECT k.n FROM " + keyArrays(table.keyColumns().size()) + " JOIN " + table.quotedName() + " t ON "
+                + keyMatch(table) + " ORDER BY " + table.keyColumns().stream().map(k -> "t." + ApplyTable.quote(k))
+                .collect(Collectors.joining(", ")) + " FOR UPDATE OF t";
+    }
+
+    /** {@code unnest(?::text[], ...) WITH ORDINALITY AS k(c0, ..., n)}: the keys' columns, as text. */
+    private static String keyArrays(int columns) {
+        StringBuilder sql = new StringBuilder("unnest(");
+        for (int i = 0; i < columns; i++) {
+            sql.append(i == 0 ? "" : ", ").append("?::text[]");
+        }
+        sql.append(") WITH ORDINALITY AS k(");
+        for (int i = 0; i < columns; i++) {
             sql.append("c").append(i).append(", ");
         }
-        sql.append("n) JOIN ").append(table.quotedName()).append(" t ON ");
+        return sql.append("n)").toString();
+    }
+
+    private static String keyMatch(ApplyTable table) {
+        List<String> keys = table.keyColumns();
+        StringBuilder sql = new StringBuilder();
         for (int i = 0; i < keys.size(); i++) {
             sql.append(i == 0 ? "" : " AND ").append("t.").append(ApplyTable.quote(keys.get(i)))
                     .append(" = k.c").append(i).append("::").append(table.castTypes().get(keys.get(i)));
         }
-        sql.append(" ORDER BY ").append(keys.stream().map(k -> "t." + ApplyTable.quote(k))
-                .collect(Collectors.joining(", "))).append(" FOR UPDATE OF t");
-        for (int from = 0; from < targets.size(); from += KEYS_PER_LOCK) {
-            List<Target> chunk = targets.subList(from, Math.min(targets.size(), from + KEYS_PER_LOCK));
-            lockChunk(connection, sql.toString(), keys, chunk);
-        }
+        return sql.toString();
     }
 
     private static void lockChunk(Connection connection, String sql, List<String> keys, List<Target> chunk)

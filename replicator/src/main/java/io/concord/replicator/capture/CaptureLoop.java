@@ -308,30 +308,34 @@ final class CaptureLoop {
      * WAL has committed by now. Where the mark moved, the cache is dropped and the rest read as well.
      */
     private void readStates(Set<RowKey> keys) throws SQLException {
+        // The cached states are copied out first: putting the loaded ones in may evict them (RowStateCache), and a
+        // row taken from the cache afterwards would read as stateless — its state's insert refused, capture started
+        // over from the slot (a backlog of updates did so every few batches, at a third of its speed).
+        Map<RowKey, StoredRowState> cached = new HashMap<>();
         Set<RowKey> uncached = new HashSet<>(keys.size() * 2);
-        List<RowKey> cached = new ArrayList<>();
         for (RowKey key : keys) {
             if (cache.contains(key)) {
-                cached.add(key);
+                cached.put(key, cache.get(key));
             } else {
                 uncached.add(key);
             }
         }
         RowStateStore.Marked read = loadVisible(uncached);
-        Map<RowKey, StoredRowState> loaded = read.states(); // the caller's own map, per loadWithMark
+        Map<RowKey, StoredRowState> known = read.states(); // the caller's own map, per loadWithMark
         if (read.mark() != appliedMark) {
             cache.clear();
             appliedMark = read.mark();
             if (!cached.isEmpty()) {
-                loaded.putAll(loadVisible(cached).states());
-                uncached.addAll(cached);
+                known.putAll(loadVisible(cached.keySet()).states()); // the cache may be stale: read them too
             }
+        } else {
+            known.putAll(cached);
         }
         for (RowKey key : keys) {
-            StoredRowState known = uncached.contains(key) ? loaded.get(key) : cache.get(key);
-            batchStates.put(key, known);
-            bases.put(key, known);
-            cache.put(key, known);
+            StoredRowState state = known.get(key);
+            batchStates.put(key, state);
+            bases.put(key, state);
+            cache.put(key, state);
         }
         // Not committed here: the batch's reads and writes share one transaction, ended in flush (READ COMMITTED:
         // each statement still sees every commit before it). A commit per read was two round trips per batch.

@@ -53,12 +53,25 @@ public final class RowStateStore {
     /** The order in which rows are locked and written, the same in every statement: see the type's doc. */
     private static final Comparator<RowKey> LOCK_ORDER = Comparator.comparing(RowKey::table).thenComparing(RowKey::key);
 
+    /**
+     * Each key looked up through the primary key, one index descent a key: the {@code LATERAL} subquery, kept whole
+     * by its {@code LIMIT}, leaves the planner no join to choose. Given thousands of keys as a plain join it hashed the
+     * whole table instead (a sequential scan of {@code concord.row_versions} a batch: 3–5 times slower at 100,000
+     * stored rows, and slower still as the table grows); a backlog of updates paid it in every capture batch.
+     */
     private static final String SELECT = """
             SELECT v.table_name, v.row_key, v.state, v.lsn::text, v.seq
-              FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS k(table_name, row_key, n)
-              JOIN concord.row_versions v ON v.table_name = k.table_name AND v.row_key = k.row_key""";
+              FROM unnest(?::text[], ?::text[]) AS k(table_name, row_key)
+             CROSS JOIN LATERAL (SELECT * FROM concord.row_versions r
+                                  WHERE r.table_name = k.table_name AND r.row_key = k.row_key LIMIT 1) v""";
 
-    private static final String SELECT_FOR_UPDATE = SELECT + " ORDER BY k.n FOR UPDATE OF v";
+    /** As {@link #SELECT}, locking each row as it is found, in the order of the keys given (the lock order). */
+    private static final String SELECT_FOR_UPDATE = """
+            SELECT v.table_name, v.row_key, v.state, v.lsn::text, v.seq
+              FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS k(table_name, row_key, n)
+             CROSS JOIN LATERAL (SELECT * FROM concord.row_versions r
+                                  WHERE r.table_name = k.table_name AND r.row_key = k.row_key FOR UPDATE) v
+             ORDER BY k.n""";
 
     private static final String UPSERT = """
             INSERT INTO concord.row_versions AS r (table_name, row_key, state, vector, hlc, dc, deleted, lsn, seq)
@@ -76,8 +89,9 @@ public final class RowStateStore {
      * locked first, in the statement's order, then updated where the stored position is still the base's;
      * rows that had none are inserted, never over a row that appeared since. Returns the rows it wrote.
      *
-     * <p>The update finds each locked row by the tuple id the lock returned, not by a second index descent
-     * (about 13% of the statement, 1,000 random rows). A row another transaction rewrote before the lock was
+     * <p>Rows are locked one index descent a key, in the statement's order (a {@code LATERAL} subquery: see
+     * {@link #SELECT}). The update finds each locked row by the tuple id the lock returned, not by a second index
+     * descent (about 13% of the statement, 1,000 random rows). A row another transaction rewrote before the lock was
      * granted is locked in its newest version, which this statement's snapshot does not see: the update
      * skips it, so it is refused — as it must be, its stored position having moved. A row only locked
      * meanwhile keeps its tuple and is updated.
@@ -88,9 +102,10 @@ public final class RowStateStore {
                                      ?::boolean[], ?::text[], ?::integer[], ?::text[], ?::integer[])
                        WITH ORDINALITY AS u(t, k, s, v, h, d, x, l, q, bl, bq, n)),
             locked AS (
-                SELECT r.ctid AS row_id, u.n
-                  FROM u JOIN concord.row_versions r ON r.table_name = u.t AND r.row_key = u.k
-                 WHERE u.bl IS NOT NULL ORDER BY u.n FOR UPDATE OF r),
+                SELECT r.row_id, u.n
+                  FROM u CROSS JOIN LATERAL (SELECT x.ctid AS row_id FROM concord.row_versions x
+                                              WHERE x.table_name = u.t AND x.row_key = u.k FOR UPDATE) r
+                 WHERE u.bl IS NOT NULL ORDER BY u.n),
             updated AS (
                 UPDATE concord.row_versions r
                    SET state = u.s, vector = u.v::jsonb, hlc = u.h, dc = u.d, deleted = u.x, lsn = u.l::pg_lsn,

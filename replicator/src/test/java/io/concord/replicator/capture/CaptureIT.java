@@ -188,6 +188,10 @@ class CaptureIT {
             assertThat(updates).extracting(c -> c.getVersion().getVector())
                     .as("every update follows its row's insert").containsOnly(Map.of("a", 2L));
         }
+        // Right the first time: a cached row evicted while the batch read the others was once taken as stateless,
+        // its insert of a state refused, and capture started over from the slot (right in the end, but a backlog of
+        // updates did it every few batches and ran at a third of its speed).
+        assertThat(capture.metrics().restartsForMovedState()).as("capture started over from the slot").isZero();
     }
 
     private static List<ChangeEvent> firstKeys(List<ChangeEvent> events) {
