@@ -10,8 +10,8 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.Collection;
 
-/** Brings DCs of a {@link ClusterFixture} up the way {@code concord run} does, for the apply ITs. */
-final class DcRuntimes {
+/** Brings DCs of a {@link ClusterFixture} up the way {@code concord run} does, for the ITs that run them in process. */
+public final class DcRuntimes {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -19,13 +19,13 @@ final class DcRuntimes {
     }
 
     /** {@code concord install}, setting REPLICA IDENTITY FULL where a table's resolver needs it. */
-    static void install(ClusterFixture cluster, ConcordConfig config) throws Exception {
+    public static void install(ClusterFixture cluster, ConcordConfig config) throws Exception {
         try (Connection connection = cluster.postgres(config.dc()).connect()) {
             new Installer(config).install(connection, true);
         }
     }
 
-    static DcRuntime installAndStart(ClusterFixture cluster, ConcordConfig config) throws Exception {
+    public static DcRuntime installAndStart(ClusterFixture cluster, ConcordConfig config) throws Exception {
         install(cluster, config);
         return DcRuntime.start(config);
     }

@@ -3,14 +3,12 @@ package io.concord.replicator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.concord.replicator.config.ConcordConfig;
-import io.concord.replicator.install.Installer;
+import io.concord.replicator.apply.DcRuntimes;
 import io.concord.replicator.testing.ClusterFixture;
 import io.concord.replicator.testing.ConcordProcess;
 import io.concord.replicator.testing.DcSql;
 import io.concord.replicator.testing.TestConfigs;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -42,11 +40,8 @@ class RunStopIT {
         }
         configOfA = TestConfigs.write(LOGS.resolve("concord-a.yaml"), TestConfigs.yaml(cluster, "a", List.of("b"),
                 TABLES, null));
-        ConcordConfig configOfB = TestConfigs.parse(TestConfigs.yaml(cluster, "b", List.of("a"), TABLES, null));
-        try (Connection connection = cluster.postgres("b").connect()) {
-            new Installer(configOfB).install(connection, true);
-        }
-        runtimeOfB = DcRuntime.start(configOfB);
+        runtimeOfB = DcRuntimes.installAndStart(cluster,
+                TestConfigs.parse(TestConfigs.yaml(cluster, "b", List.of("a"), TABLES, null)));
         await().atMost(WAIT).until(() -> runtimeOfB.capture().isActive());
     }
 
