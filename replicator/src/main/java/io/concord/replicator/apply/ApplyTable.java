@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * A replicated table as apply writes it: its key, its columns with their types as the catalog has them
  * now, and the reconciler that settles its rows. Identifiers come from validated config and the catalog
- * and are only ever used quoted.
+ * and are only ever used quoted. A unique index of exactly the key's columns holds every key at most once
+ * ({@code ApplyTables} admits no table without one): {@code ON CONFLICT} on the key infers it, and a plain insert of
+ * a key that has a row fails.
  *
  * @param qualifiedName {@code schema.name}, unquoted, as events and row states name it
  * @param quotedName    {@code "schema"."name"}, for SQL
@@ -16,11 +18,9 @@ import java.util.Map;
  * @param columnTypes   column name → {@code pg_type.typname}, every column of the table
  * @param castTypes     column name → the schema-qualified, quoted type to cast parameters to
  * @param reconciler    the table's state machine with its configured resolver
- * @param uniqueKey     whether a unique index holds each key at most once (a primary key does; a configured key
- *                      may lack one), so that a plain insert of a key that has a row fails
  */
 record ApplyTable(String qualifiedName, String quotedName, List<String> keyColumns, Map<String, String> columnTypes,
-        Map<String, String> castTypes, Reconciler reconciler, boolean uniqueKey) {
+        Map<String, String> castTypes, Reconciler reconciler) {
 
     ApplyTable {
         keyColumns = List.copyOf(keyColumns);

@@ -54,9 +54,15 @@ public final class ApplyTables {
                         + " has no primary key here and no key is configured");
                 continue;
             }
+            if (!KeyColumns.heldByUniqueIndex(connection, table, key.get())) {
+                // Install refuses such a table; here it is one whose index went after.
+                missing.put(table.qualifiedName(), "table " + table.qualifiedName() + " has no unique index of its key "
+                        + key.get() + " here (that is not deferrable), and apply writes rows with ON CONFLICT on it");
+                continue;
+            }
             present.put(table.qualifiedName(), new ApplyTable(table.qualifiedName(),
                     ApplyTable.quote(table.schema()) + "." + ApplyTable.quote(table.name()), key.get(), types, casts,
-                    reconciler, KeyColumns.isUnique(connection, table, key.get())));
+                    reconciler));
         }
         return new ApplyTables(present, missing);
     }

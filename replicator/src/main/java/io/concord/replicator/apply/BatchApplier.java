@@ -319,7 +319,7 @@ public final class BatchApplier implements AutoCloseable {
         Map<Integer, DeadLetterStore.DeadLetter> deadLetters = new TreeMap<>();
         Map<RowKey, UniqueViolation> uniqueViolations = new LinkedHashMap<>();
         boolean oneByOne = false;
-        boolean fresh = freshKeys.worthTrying(events, tables);
+        boolean fresh = freshKeys.worthTrying(events);
         FreshKeyGuess guess = fresh ? FreshKeyGuess.HELD : FreshKeyGuess.NOT_TRIED;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {

@@ -1,10 +1,7 @@
 package io.concord.replicator.apply;
 
-import io.concord.event.ChangeEvent;
 import io.concord.event.Operation;
-import io.concord.event.TableRef;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Decides when a batch is first tried as <em>fresh keys</em>: a batch that only inserts, applied as if none of its
@@ -30,25 +27,13 @@ final class FreshKeys {
     private int skipsLeft;
 
     /**
-     * Whether to try {@code events} as fresh keys: they only insert, into tables whose key a unique index holds (else
-     * an insert of a key that has a row would not fail), and no pause after a miss is running.
+     * Whether to try {@code events} as fresh keys: they only insert (every replicated table's key is held by a unique
+     * index, so an insert of a key that has a row fails), and no pause after a miss is running.
      */
-    boolean worthTrying(List<BatchApplier.RemoteEvent> events, ApplyTables tables) {
-        String lastSchema = null;
-        String lastName = null;
+    boolean worthTrying(List<BatchApplier.RemoteEvent> events) {
         for (BatchApplier.RemoteEvent remote : events) {
-            ChangeEvent event = remote.event();
-            if (event.getOp() != Operation.INSERT) {
+            if (remote.event().getOp() != Operation.INSERT) {
                 return false;
-            }
-            TableRef table = event.getTable();
-            if (!table.getSchema$().equals(lastSchema) || !table.getName().equals(lastName)) {
-                lastSchema = table.getSchema$();
-                lastName = table.getName();
-                Optional<ApplyTable> found = tables.get(lastSchema + "." + lastName);
-                if (found.isPresent() && !found.get().uniqueKey()) {
-                    return false;
-                }
             }
         }
         if (skipsLeft > 0) {

@@ -51,7 +51,7 @@ final class UserRows {
      * and marks them locked. A row that does not exist cannot be locked and stays unmarked.
      */
     void lock(Connection connection, ApplyTable table, List<Target> targets) throws SQLException {
-        String sql = table.uniqueKey() ? lockThroughTheKeyIndex(table) : lockByJoin(table);
+        String sql = lockThroughTheKeyIndex(table);
         for (int from = 0; from < targets.size(); from += KEYS_PER_LOCK) {
             List<Target> chunk = targets.subList(from, Math.min(targets.size(), from + KEYS_PER_LOCK));
             lockChunk(connection, sql, table.keyColumns(), chunk);
@@ -75,13 +75,6 @@ final class UserRows {
         sql.append(") k CROSS JOIN LATERAL (SELECT 1 FROM ").append(table.quotedName()).append(" t WHERE ")
                 .append(keyMatch(table)).append(" FOR UPDATE) t");
         return sql.toString();
-    }
-
-    /** Where no unique index holds the key (a configured key may lack any index), a join the planner may hash. */
-    private static String lockByJoin(ApplyTable table) {
-        return "SELECT k.n FROM " + keyArrays(table.keyColumns().size()) + " JOIN " + table.quotedName() + " t ON "
-                + keyMatch(table) + " ORDER BY " + table.keyColumns().stream().map(k -> "t." + ApplyTable.quote(k))
-                .collect(Collectors.joining(", ")) + " FOR UPDATE OF t";
     }
 
     /** {@code unnest(?::text[], ...) WITH ORDINALITY AS k(c0, ..., n)}: the keys' columns, as text. */

@@ -38,7 +38,8 @@ public final class ConfigKeys {
     public static final ConfigKey TABLE_NAME = new ConfigKey("tables[].name", "schema.table or table (schema public), lower case", null,
             "A replicated table.");
     public static final ConfigKey TABLE_KEY = new ConfigKey("tables[].key", "a list of column names", "[]",
-            "Key columns when the table has no primary key; defaults to the primary key.");
+            "Key columns when the table has no primary key; defaults to the primary key. They must be NOT NULL, with a"
+                    + " unique index of exactly them (`check` says so).");
     public static final ConfigKey TABLE_RESOLVER = new ConfigKey("tables[].resolver",
             "a resolver name, or a mapping with name and the resolver's own options", "lww",
             "How concurrent writes to a row are settled: lww, priority, merge, record, or a class name. Options go beside name, e.g. {name: priority, order: [us, eu]}.");

@@ -1,6 +1,7 @@
 package io.concord.replicator.install;
 
 import io.concord.replicator.config.ConcordConfig;
+import io.concord.replicator.store.KeyColumns;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Checks what a database must offer before Concord can replicate it, and says how to fix each
@@ -141,6 +143,12 @@ public final class PrerequisiteCheck {
                     problems.add(new Problem("table " + table.qualifiedName(), "has no primary key and no key is configured",
                             "add a primary key, or list its key columns under key: in concord.yaml"));
                 }
+                if (!table.key().isEmpty()) {
+                    checkKey(connection, table, table.key(), true, rs.getLong(1), problems);
+                } else if (hasPrimaryKey) {
+                    checkKey(connection, table, List.of((String[]) rs.getArray(7).getArray()), false, rs.getLong(1),
+                            problems);
+                }
                 if (!hasPrimaryKey && !"f".equals(identity)) {
                     // Without a primary key PostgreSQL cannot publish UPDATE/DELETE (the application's
                     // own statements would fail once the table is in the publication).
@@ -156,8 +164,60 @@ public final class PrerequisiteCheck {
         }
     }
 
+    /**
+     * A configured key must name columns that exist, hold no NULL (a NULL key names no row: apply could neither
+     * find nor hold it, and a unique index lets any number of them in) and be held by a unique index of exactly
+     * its columns: apply writes changed rows with {@code INSERT ... ON CONFLICT} on the key, which PostgreSQL
+     * refuses without one, and only that index keeps a local insert from duplicating a key apply holds.
+     * A primary key meets all three unless it is deferrable ({@code ON CONFLICT} cannot use a deferrable one).
+     */
+    private static void checkKey(Connection connection, ConcordConfig.Table table, List<String> key,
+            boolean configured, long oid, List<Problem> problems) throws SQLException {
+        List<String> missing = new ArrayList<>();
+        List<String> nullable = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT k.name, a.attnotnull
+                  FROM unnest(?::text[]) WITH ORDINALITY AS k(name, n)
+                  LEFT JOIN pg_attribute a ON a.attrelid = ? AND a.attname = k.name AND a.attnum > 0 AND NOT a.attisdropped
+                 ORDER BY k.n""")) {
+            statement.setArray(1, connection.createArrayOf("text", key.toArray()));
+            statement.setLong(2, oid);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    Object notNull = rs.getObject(2);
+                    if (notNull == null) {
+                        missing.add(rs.getString(1));
+                    } else if (!rs.getBoolean(2)) {
+                        nullable.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        String subject = "table " + table.qualifiedName();
+        String columns = key.stream().map(PrerequisiteCheck::quoted).collect(Collectors.joining(", "));
+        if (!missing.isEmpty()) {
+            problems.add(new Problem(subject, "has no column " + String.join(", ", missing) + " of its configured key "
+                    + key, "fix key: of " + table.qualifiedName() + " in concord.yaml"));
+            return;
+        }
+        for (String column : nullable) {
+            problems.add(new Problem(subject, "its key column " + column + " may be NULL, and a NULL key names no row",
+                    "ALTER TABLE " + quoted(table) + " ALTER COLUMN " + quoted(column) + " SET NOT NULL;"));
+        }
+        if (!KeyColumns.heldByUniqueIndex(connection, table, key)) {
+            problems.add(new Problem(subject, "its " + (configured ? "configured key " : "primary key ") + key
+                    + " has no unique index of exactly its columns that is not deferrable (apply writes rows with"
+                    + " INSERT ... ON CONFLICT on the key, which needs one)",
+                    "CREATE UNIQUE INDEX CONCURRENTLY ON " + quoted(table) + " (" + columns + ");"));
+        }
+    }
+
     static String quoted(ConcordConfig.Table table) {
-        return "\"" + table.schema() + "\".\"" + table.name() + "\"";
+        return quoted(table.schema()) + "." + quoted(table.name());
+    }
+
+    private static String quoted(String identifier) {
+        return "\"" + identifier + "\"";
     }
 
     private static String setting(Connection connection, String name) throws SQLException {

@@ -21,10 +21,12 @@ public final class KeyColumns {
     }
 
     /**
-     * Whether a unique index of plain columns (no expression, no predicate) holds these columns, or some of them:
-     * then no two rows share a key, and an insert of a key that has a row fails.
+     * Whether a unique index holds exactly these columns (in any order; no expression, no predicate, not deferrable,
+     * valid): apply writes a changed row with {@code INSERT ... ON CONFLICT} on the key, which PostgreSQL can only
+     * infer from such an index, and a plain insert of a key that has a row fails only because of it. An index of
+     * some of the columns would keep keys unique too, but {@code ON CONFLICT} on all of them cannot use it.
      */
-    public static boolean isUnique(Connection connection, ConcordConfig.Table table, List<String> key)
+    public static boolean heldByUniqueIndex(Connection connection, ConcordConfig.Table table, List<String> key)
             throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("""
                 SELECT EXISTS (
@@ -32,13 +34,16 @@ public final class KeyColumns {
                       FROM pg_index i
                       JOIN pg_class c ON c.oid = i.indrelid
                       JOIN pg_namespace n ON n.oid = c.relnamespace
-                     WHERE i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indimmediate
-                       AND n.nspname = ? AND c.relname = ?
+                     WHERE i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indimmediate
+                       AND n.nspname = ? AND c.relname = ? AND i.indnkeyatts = cardinality(?::text[])
                        AND (SELECT array_agg(a.attname::text) FROM pg_attribute a
-                             WHERE a.attrelid = c.oid AND a.attnum = ANY (i.indkey)) <@ ?::text[])""")) {
+                             WHERE a.attrelid = c.oid AND a.attnum = ANY ((i.indkey::int2[])[0:i.indnkeyatts - 1]))
+                           @> ?::text[])""")) {
+            Array names = connection.createArrayOf("text", key.toArray());
             statement.setString(1, table.schema());
             statement.setString(2, table.name());
-            statement.setArray(3, connection.createArrayOf("text", key.toArray()));
+            statement.setArray(3, names);
+            statement.setArray(4, names);
             try (ResultSet rs = statement.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);
             }

@@ -54,6 +54,10 @@ class BatchApplierIT {
               - name: wide
               - name: gone
                 resolver: {name: lww, update-delete: delete-wins}
+              - name: keyed
+                key: [code]
+              - name: keyed_later
+                key: [code]
             """;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -72,7 +76,11 @@ class BatchApplierIT {
                     + "CREATE TABLE notes (id int4 PRIMARY KEY, body text);"
                     + "CREATE TABLE people (id int4 PRIMARY KEY, email text UNIQUE, name text);"
                     + "CREATE TABLE wide (id int4 PRIMARY KEY, v text" + extra + ");"
-                    + "CREATE TABLE gone (id int4 PRIMARY KEY, v text NOT NULL)");
+                    + "CREATE TABLE gone (id int4 PRIMARY KEY, v text NOT NULL);"
+                    + "CREATE TABLE keyed (id int4, code text NOT NULL, v text);"
+                    + "CREATE UNIQUE INDEX keyed_code ON keyed (code);"
+                    + "CREATE TABLE keyed_later (code text NOT NULL, v text);"
+                    + "CREATE UNIQUE INDEX keyed_later_code ON keyed_later (code)");
             String peer = dc.equals("a") ? "b" : "a";
             ConcordConfig config = TestConfigs.parse(TestConfigs.yaml(cluster, dc, List.of(peer), TABLES, null));
             configs.put(dc, config);
@@ -206,6 +214,37 @@ class BatchApplierIT {
         }
         assertThat(query("a", "SELECT body FROM notes WHERE id = 2")).isEqualTo("second");
         assertConverged("notes", "id = 2");
+    }
+
+    @Test
+    void aTableKeyedByAConfiguredKeyTakesInsertsUpdatesAndDeletesBothWays() throws Exception {
+        sql("b", "INSERT INTO keyed VALUES (1, 'k1', 'one'), (2, 'k2', 'two')");
+        assertThat(deliver("b", "a", 2).applied()).isEqualTo(2);
+        sql("b", "UPDATE keyed SET v = 'one, changed' WHERE code = 'k1'");
+        sql("b", "DELETE FROM keyed WHERE code = 'k2'");
+        assertThat(deliver("b", "a", 2).applied()).isEqualTo(2);
+        sql("a", "UPDATE keyed SET id = 10 WHERE code = 'k1'");
+        assertThat(deliver("a", "b", 1).applied()).isEqualTo(1);
+
+        assertThat(query("b", "SELECT string_agg(id || ':' || code || ':' || v, ' ' ORDER BY id) FROM keyed"))
+                .isEqualTo("10:k1:one, changed");
+        assertThat(checksum("a", "keyed", "true")).isEqualTo(checksum("b", "keyed", "true"));
+        awaitCaptured("a");
+        awaitCaptured("b");
+        assertThat(versions("a", "keyed", "true")).isEqualTo(versions("b", "keyed", "true"));
+    }
+
+    @Test
+    void aTableWhoseKeyLostItsUniqueIndexAfterInstallIsNotAppliedAndSaysWhy() throws Exception {
+        sql("a", "DROP INDEX keyed_later_code");
+        ApplyTables tables;
+        try (Connection connection = cluster.postgres("a").connect()) {
+            tables = ApplyTables.load(configs.get("a"), ResolverRegistry.load(), connection);
+        }
+        assertThat(tables.get("public.keyed_later")).isEmpty();
+        assertThat(tables.whyMissing("public.keyed_later")).isEqualTo("table public.keyed_later has no unique index"
+                + " of its key [code] here (that is not deferrable), and apply writes rows with ON CONFLICT on it");
+        assertThat(tables.get("public.keyed")).isPresent();
     }
 
     @Test

@@ -8,8 +8,6 @@ import io.concord.event.Datum;
 import io.concord.event.Operation;
 import io.concord.event.SourceTransaction;
 import io.concord.event.TableRef;
-import io.concord.resolver.ResolverRegistry;
-import io.concord.resolver.state.Reconciler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,30 +15,21 @@ import org.junit.jupiter.api.Test;
 
 class FreshKeysTest {
 
-    private static final ApplyTables TABLES = new ApplyTables(Map.of(
-            "public.keyed", table("public.keyed", true),
-            "public.loose", table("public.loose", false)), Map.of());
-
     private final FreshKeys freshKeys = new FreshKeys();
 
     @Test
-    void aBatchOfInsertsIntoTablesWithAUniqueKeyIsWorthTrying() {
-        assertThat(freshKeys.worthTrying(List.of(insert("keyed", 1), insert("keyed", 2)), TABLES)).isTrue();
+    void aBatchOfInsertsIsWorthTrying() {
+        assertThat(freshKeys.worthTrying(List.of(insert("keyed", 1), insert("keyed", 2)))).isTrue();
         // Events of a table not replicated here become dead letters, whichever way the batch goes.
-        assertThat(freshKeys.worthTrying(List.of(insert("keyed", 1), insert("elsewhere", 2)), TABLES)).isTrue();
+        assertThat(freshKeys.worthTrying(List.of(insert("keyed", 1), insert("elsewhere", 2)))).isTrue();
     }
 
     @Test
     void anUpdateOrADeleteAnywhereInTheBatchMeansTheOrdinaryWay() {
-        assertThat(freshKeys.worthTrying(List.of(insert("keyed", 1), event(Operation.UPDATE, "keyed", 1)), TABLES))
+        assertThat(freshKeys.worthTrying(List.of(insert("keyed", 1), event(Operation.UPDATE, "keyed", 1))))
                 .isFalse();
-        assertThat(freshKeys.worthTrying(List.of(event(Operation.DELETE, "keyed", 3), insert("keyed", 4)), TABLES))
+        assertThat(freshKeys.worthTrying(List.of(event(Operation.DELETE, "keyed", 3), insert("keyed", 4))))
                 .isFalse();
-    }
-
-    @Test
-    void aTableWhoseKeyNoUniqueIndexHoldsMeansTheOrdinaryWay() {
-        assertThat(freshKeys.worthTrying(List.of(insert("keyed", 1), insert("loose", 2)), TABLES)).isFalse();
     }
 
     @Test
@@ -71,7 +60,7 @@ class FreshKeysTest {
     void batchesThatAreNoCandidatesDoNotShortenAPause() {
         freshKeys.miss();
         for (int i = 0; i < 10; i++) {
-            freshKeys.worthTrying(List.of(event(Operation.UPDATE, "keyed", 1)), TABLES);
+            freshKeys.worthTrying(List.of(event(Operation.UPDATE, "keyed", 1)));
         }
         assertThat(tries(List.of(insert("keyed", 1)), 5).indexOf(true)).isEqualTo(FreshKeys.FIRST_PAUSE);
     }
@@ -79,14 +68,9 @@ class FreshKeysTest {
     private List<Boolean> tries(List<BatchApplier.RemoteEvent> batch, int times) {
         List<Boolean> answers = new ArrayList<>();
         for (int i = 0; i < times; i++) {
-            answers.add(freshKeys.worthTrying(batch, TABLES));
+            answers.add(freshKeys.worthTrying(batch));
         }
         return answers;
-    }
-
-    private static ApplyTable table(String name, boolean uniqueKey) {
-        return new ApplyTable(name, name, List.of("id"), Map.of("id", "int8"), Map.of("id", "pg_catalog.int8"),
-                new Reconciler(name, ResolverRegistry.load().create("lww", Map.of())), uniqueKey);
     }
 
     private static BatchApplier.RemoteEvent insert(String table, long id) {

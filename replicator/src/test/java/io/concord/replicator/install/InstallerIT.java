@@ -237,6 +237,9 @@ class InstallerIT {
                         + " | add a primary key, or list its key columns under key: in concord.yaml",
                 "table public.logbook: has no primary key, so it needs REPLICA IDENTITY FULL"
                         + " | ALTER TABLE \"public\".\"logbook\" REPLICA IDENTITY FULL;  (or run install with --set-replica-identity)",
+                "table public.events: its configured key [code] has no unique index of exactly its columns that is not"
+                        + " deferrable (apply writes rows with INSERT ... ON CONFLICT on the key, which needs one)"
+                        + " | CREATE UNIQUE INDEX CONCURRENTLY ON \"public\".\"events\" (\"code\");",
                 "table public.events: has no primary key, so it needs REPLICA IDENTITY FULL"
                         + " | ALTER TABLE \"public\".\"events\" REPLICA IDENTITY FULL;  (or run install with --set-replica-identity)",
                 "table public.notes: its resolver (merge) needs before-images, REPLICA IDENTITY is not FULL"
@@ -247,6 +250,68 @@ class InstallerIT {
             assertThat(new PrerequisiteCheck(config).run(connection)).isEqualTo(e.problems());
         }
         assertNothingInstalled();
+    }
+
+    @Test
+    void aKeyMustNameColumnsThatHoldNoNullAndAUniqueIndexOfExactlyThem() throws Exception {
+        sql("""
+                CREATE TABLE k_nullable (code text, v text);
+                CREATE UNIQUE INDEX ON k_nullable (code);
+                CREATE TABLE k_unknown (code text NOT NULL);
+                CREATE TABLE k_subset (a int4 NOT NULL, b int4 NOT NULL);
+                CREATE UNIQUE INDEX ON k_subset (a);
+                CREATE TABLE k_partial (code text NOT NULL, gone bool);
+                CREATE UNIQUE INDEX ON k_partial (code) WHERE NOT gone;
+                CREATE TABLE k_deferrable (id int4 PRIMARY KEY DEFERRABLE);
+                CREATE TABLE k_reordered (a int4 NOT NULL, b int4 NOT NULL);
+                CREATE UNIQUE INDEX ON k_reordered (b, a);
+                CREATE TABLE k_covering (code text NOT NULL, v text);
+                CREATE UNIQUE INDEX ON k_covering (code) INCLUDE (v)""");
+        ConcordConfig config = config("""
+                  - name: k_nullable
+                    key: [code]
+                  - name: k_unknown
+                    key: [code, nope]
+                  - name: k_subset
+                    key: [a, b]
+                  - name: k_partial
+                    key: [code]
+                  - name: k_deferrable
+                  - name: k_reordered
+                    key: [a, b]
+                  - name: k_covering
+                    key: [code]
+                """, "b");
+
+        List<Problem> problems;
+        try (Connection connection = pg().connect(db)) {
+            problems = new PrerequisiteCheck(config).run(connection);
+        }
+
+        String noIndex = " has no unique index of exactly its columns that is not deferrable (apply writes rows with"
+                + " INSERT ... ON CONFLICT on the key, which needs one) | CREATE UNIQUE INDEX CONCURRENTLY ON ";
+        assertThat(problems).filteredOn(p -> !p.problem().contains("REPLICA IDENTITY"))
+                .extracting(p -> p.subject() + ": " + p.problem() + " | " + p.fix()).containsExactly(
+                        "table public.k_nullable: its key column code may be NULL, and a NULL key names no row"
+                                + " | ALTER TABLE \"public\".\"k_nullable\" ALTER COLUMN \"code\" SET NOT NULL;",
+                        "table public.k_unknown: has no column nope of its configured key [code, nope]"
+                                + " | fix key: of public.k_unknown in concord.yaml",
+                        "table public.k_subset: its configured key [a, b]" + noIndex
+                                + "\"public\".\"k_subset\" (\"a\", \"b\");",
+                        "table public.k_partial: its configured key [code]" + noIndex
+                                + "\"public\".\"k_partial\" (\"code\");",
+                        "table public.k_deferrable: its primary key [id]" + noIndex
+                                + "\"public\".\"k_deferrable\" (\"id\");");
+        // The fixes, run as printed, leave nothing but the unknown column (a config change) to do.
+        for (Problem problem : problems) {
+            if (problem.fix().startsWith("ALTER") || problem.fix().startsWith("CREATE")) {
+                sql(problem.fix().replaceAll(";.*", ""));
+            }
+        }
+        try (Connection connection = pg().connect(db)) {
+            assertThat(new PrerequisiteCheck(config).run(connection)).extracting(Problem::subject)
+                    .containsExactly("table public.k_unknown");
+        }
     }
 
     @Test
@@ -267,6 +332,7 @@ class InstallerIT {
 
     @Test
     void setReplicaIdentitySetsItWhereTheKeyOrTheResolverNeedsIt() throws Exception {
+        sql("CREATE UNIQUE INDEX ON events (code)");
         List<String> done = install(config("""
                   - name: accounts
                   - name: events
@@ -328,7 +394,8 @@ class InstallerIT {
         try (Connection connection = DriverManager.getConnection(pg().jdbcUrl(db), APP_ROLE, "app-secret")) {
             List<Problem> problems = new PrerequisiteCheck(config).run(connection);
             assertThat(problems).extracting(Problem::subject).containsExactly("role concord_app", "role concord_app",
-                    "role concord_app", "table public.accounts", "table public.events", "table public.events");
+                    "role concord_app", "table public.accounts", "table public.events", "table public.events",
+                    "table public.events");
             // An administrator runs each printed fix (its first statement) and nothing else.
             for (Problem problem : problems) {
                 sql(problem.fix().replaceAll(";.*", ""));
