@@ -1,6 +1,7 @@
 package io.concord.replicator.apply;
 
 import io.concord.event.Column;
+import io.concord.replicator.store.CopyRows;
 import io.concord.replicator.store.RowImages;
 import io.concord.replicator.types.DatumBinder;
 import io.concord.replicator.types.PgTextCodec;
@@ -213,6 +214,10 @@ final class UserRows {
                     values[column][row] = PgTextCodec.encode(bound.get(column).getValue());
                 }
             }
+            if (!first.locked) {
+                copy(connection, first.table, columns, values, chunk.size());
+                continue;
+            }
             String sql = bulkSql(first, columns);
             // A key-only table's locked row is left as it is by DO NOTHING (nothing to update); every other row of a
             // statement is written, or the statement fails.
@@ -237,6 +242,29 @@ final class UserRows {
             }
         }
         return raced;
+    }
+
+    /**
+     * Rows not locked (not there when looked for) inserted with {@code COPY}, which inserts as a plain insert does:
+     * a key inserted here since it was looked for fails it with a unique violation, and the batch goes one row at a
+     * time (see apply's doc). The server reads each value with its column type's input function, as the cast from
+     * text of {@link #bulkSql} does.
+     */
+    private static void copy(Connection connection, ApplyTable table, List<String> columns, String[][] values,
+            int rows) throws SQLException {
+        CopyRows copy = new CopyRows(connection, table.quotedName(),
+                columns.stream().map(ApplyTable::quote).collect(Collectors.joining(", ")));
+        try {
+            for (int row = 0; row < rows; row++) {
+                for (String[] column : values) {
+                    copy.text(column[row]);
+                }
+                copy.endRow();
+            }
+            copy.finish();
+        } finally {
+            copy.cancelIfActive();
+        }
     }
 
     /**

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * Checks what a database must offer before Concord can replicate it, and says how to fix each
- * gap: logical WAL, free slots and senders, the REPLICATION privilege, keys and replica
- * identity of every configured table.
+ * gap: logical WAL, free slots and senders, the REPLICATION privilege, keys, replica identity and row-level
+ * security of every configured table.
  */
 public final class PrerequisiteCheck {
 
@@ -117,7 +117,9 @@ public final class PrerequisiteCheck {
                        current_user, quote_ident(current_user),
                        (SELECT array_agg(a.attname::text ORDER BY array_position(i.indkey, a.attnum))
                           FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-                         WHERE i.indrelid = c.oid AND i.indisprimary)
+                         WHERE i.indrelid = c.oid AND i.indisprimary),
+                       c.relrowsecurity AND c.relforcerowsecurity
+                           AND NOT (SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = current_user)
                   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                  WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')
                 """;
@@ -137,6 +139,14 @@ public final class PrerequisiteCheck {
                             + ", not by " + rs.getString(5) + ": only an owner may publish it or set its replica identity",
                             "ALTER TABLE " + quoted(table) + " OWNER TO " + rs.getString(6)
                                     + ";  (or make " + rs.getString(5) + " a member of " + rs.getString(4) + ")"));
+                }
+                if (rs.getBoolean(8)) {
+                    // Apply would write through the policies (an update they filter out is silently lost), and
+                    // COPY, which apply inserts new rows with, refuses such a table.
+                    problems.add(new Problem("table " + table.qualifiedName(), "forces row-level security on its owner,"
+                            + " and " + rs.getString(5) + " may not bypass it: apply must write every row as it is",
+                            "ALTER TABLE " + quoted(table) + " NO FORCE ROW LEVEL SECURITY;  (or ALTER ROLE "
+                                    + rs.getString(6) + " BYPASSRLS;)"));
                 }
                 boolean hasPrimaryKey = rs.getArray(7) != null;
                 if (!hasPrimaryKey && table.key().isEmpty()) {

@@ -58,6 +58,7 @@ class BatchApplierIT {
                 key: [code]
               - name: keyed_later
                 key: [code]
+              - name: awkward
             """;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -80,7 +81,9 @@ class BatchApplierIT {
                     + "CREATE TABLE keyed (id int4, code text NOT NULL, v text);"
                     + "CREATE UNIQUE INDEX keyed_code ON keyed (code);"
                     + "CREATE TABLE keyed_later (code text NOT NULL, v text);"
-                    + "CREATE UNIQUE INDEX keyed_later_code ON keyed_later (code)");
+                    + "CREATE UNIQUE INDEX keyed_later_code ON keyed_later (code);"
+                    + "CREATE TABLE awkward (id int4 PRIMARY KEY, t text, b bytea, j jsonb, arr text[], n numeric,"
+                    + " at timestamptz, flag bool)");
             String peer = dc.equals("a") ? "b" : "a";
             ConcordConfig config = TestConfigs.parse(TestConfigs.yaml(cluster, dc, List.of(peer), TABLES, null));
             configs.put(dc, config);
@@ -375,6 +378,45 @@ class BatchApplierIT {
                 + " '[\"901\"]', '[\"902\"]')"))
                 .isEqualTo("[\"900\"] b {\"b\": 1}, [\"901\"] b {\"b\": 1}, [\"902\"] b {\"b\": 1}");
         assertConverged("items", "id BETWEEN 900 AND 902");
+    }
+
+    /**
+     * New rows go in with COPY's text format, where a tab, a newline and a backslash mean something: values holding
+     * them, the text {@code \N} (COPY's NULL, escaped), NULLs, empty strings, bytes, JSON and arrays with escapes
+     * arrive exactly as written, and their update (the locked way) too.
+     */
+    @Test
+    void valuesCopyEscapesArriveExactly() throws Exception {
+        // chr(9) tab, chr(10) newline, chr(13) carriage return, chr(92) backslash.
+        sql("b", """
+                INSERT INTO awkward VALUES
+                  (1, 'tab' || chr(9) || 'here' || chr(10) || 'new line' || chr(13) || chr(92) || 'back' || chr(92),
+                   '\\x00095c0a0d4e', '{"q": "a\\"b\\\\c\\td"}', ARRAY['a' || chr(92) || 'b', 'c,d', NULL, '', chr(9)],
+                   1.500, '2026-11-28 01:02:03.456789+00', true),
+                  (2, chr(92) || 'N', '', '[]', '{}', NULL, NULL, false),
+                  (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+                  (4, '', '\\x', '"ü€"', ARRAY['ü€😀'], -0.0, 'infinity', NULL),
+                  (5, 'ü€😀 then' || chr(9) || chr(92) || 'N', '\\xff', 'null', ARRAY[chr(92) || 'N'], 'NaN',
+                   '-infinity', true)""");
+        try (BatchApplier applier = secondSession("a")) {
+            BatchApplier.Outcome outcome = applier.apply(feeds.get("b").topic, 0, feeds.get("b").next(5, WAIT));
+            assertThat(outcome.applied()).isEqualTo(5);
+            // One attempt: a value COPY misread would fail the copy, and the batch would go again row by row.
+            assertThat(outcome.attempts()).isEqualTo(1);
+            assertThat(outcome.freshKeys()).isEqualTo(BatchApplier.FreshKeyGuess.HELD);
+        }
+        String rows = "SELECT string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s', id, t, b, j, arr, n, at, flag), ' / '"
+                + " ORDER BY id) FROM awkward";
+        assertThat(query("a", "SELECT t FROM awkward WHERE id = 1")).isEqualTo("tab\there\nnew line\r\\back\\");
+        assertThat(query("a", "SELECT t FROM awkward WHERE id = 2")).isEqualTo("\\N");
+        assertThat(query("a", "SELECT t IS NULL AND b IS NULL AND arr IS NULL FROM awkward WHERE id = 3")).isEqualTo("t");
+        assertThat(query("a", rows)).isEqualTo(query("b", rows));
+
+        sql("b", "UPDATE awkward SET t = t || chr(9) || chr(92), b = b || '\\x09'::bytea WHERE id IN (1, 2)");
+        assertThat(deliver("b", "a", 2).applied()).isEqualTo(2);
+        assertThat(query("a", "SELECT t FROM awkward WHERE id = 2")).isEqualTo("\\N\t\\");
+        assertThat(query("a", rows)).isEqualTo(query("b", rows));
+        assertConverged("awkward", "true");
     }
 
     /**
@@ -694,7 +736,8 @@ class BatchApplierIT {
             });
             // Its rows are written and their versions stored: it waits for the first part, in its transaction.
             await().atMost(WAIT).until(() -> "1".equals(query("a", "SELECT count(*) FROM pg_stat_activity"
-                    + " WHERE state = 'idle in transaction' AND query LIKE '%INSERT INTO concord.row_versions%'")));
+                    + " WHERE state = 'idle in transaction' AND (query LIKE '%INSERT INTO concord.row_versions%'"
+                    + " OR query LIKE 'COPY concord.row_versions%')")));
             assertThat(query("a", "SELECT count(*) FROM items WHERE id BETWEEN 300 AND 309"))
                     .as("nothing visible while the part before it is not committed").isEqualTo("0");
 
@@ -735,7 +778,8 @@ class BatchApplierIT {
             });
             // Row 332 is written and its version stored; the part waits for the first before it touches row 330.
             await().atMost(WAIT).until(() -> "1".equals(query("a", "SELECT count(*) FROM pg_stat_activity"
-                    + " WHERE state = 'idle in transaction' AND query LIKE '%INSERT INTO concord.row_versions%'")));
+                    + " WHERE state = 'idle in transaction' AND (query LIKE '%INSERT INTO concord.row_versions%'"
+                    + " OR query LIKE 'COPY concord.row_versions%')")));
             assertThat(later).as("waiting for the first part").isNotDone();
 
             // The first part locks and writes row 330 unhindered: the later part holds no lock on it.

@@ -331,6 +331,28 @@ class InstallerIT {
     }
 
     @Test
+    void rowLevelSecurityForcedOnTheOwnerIsAProblemUnlessTheRoleBypassesIt() throws Exception {
+        sql("CREATE ROLE " + APP_ROLE + " LOGIN REPLICATION PASSWORD 'app-secret';"
+                + "ALTER TABLE accounts OWNER TO " + APP_ROLE + ";"
+                + "ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;"
+                + "ALTER TABLE accounts FORCE ROW LEVEL SECURITY");
+        ConcordConfig config = config("""
+                  - name: accounts
+                """, "b");
+        try (Connection connection = DriverManager.getConnection(pg().jdbcUrl(db), APP_ROLE, "app-secret")) {
+            assertThat(new PrerequisiteCheck(config).run(connection))
+                    .filteredOn(p -> p.subject().equals("table public.accounts"))
+                    .extracting(p -> p.problem() + " | " + p.fix()).containsExactly(
+                            "forces row-level security on its owner, and concord_app may not bypass it: apply must"
+                                    + " write every row as it is | ALTER TABLE \"public\".\"accounts\" NO FORCE ROW"
+                                    + " LEVEL SECURITY;  (or ALTER ROLE concord_app BYPASSRLS;)");
+            sql("ALTER ROLE " + APP_ROLE + " BYPASSRLS");
+            assertThat(new PrerequisiteCheck(config).run(connection)).extracting(Problem::subject)
+                    .doesNotContain("table public.accounts");
+        }
+    }
+
+    @Test
     void setReplicaIdentitySetsItWhereTheKeyOrTheResolverNeedsIt() throws Exception {
         sql("CREATE UNIQUE INDEX ON events (code)");
         List<String> done = install(config("""
