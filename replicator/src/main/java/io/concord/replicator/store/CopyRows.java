@@ -19,6 +19,14 @@ import org.postgresql.copy.CopyIn;
  */
 public final class CopyRows {
 
+    /**
+     * The fewest rows worth a copy. A copy takes two round trips (the server must answer {@code COPY} before rows
+     * may follow, and again at its end), a statement one; in a steady stream of small batches on a busy machine a
+     * round trip costs more than the copy saves on a few dozen rows (the stream's batches hold 20-40), while a
+     * backlog's batches and parts hold thousands.
+     */
+    public static final int FEWEST_ROWS = 500;
+
     /** Sent to the server whenever this much is buffered, so a large copy needs little memory. */
     private static final int FLUSH_BYTES = 1 << 16;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);

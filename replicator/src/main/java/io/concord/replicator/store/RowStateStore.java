@@ -121,6 +121,14 @@ public final class RowStateStore {
                 RETURNING table_name, row_key)
             SELECT table_name, row_key FROM updated UNION ALL SELECT table_name, row_key FROM inserted""";
 
+    /** {@link #insert}'s statement for fewer rows than a copy is worth: a plain insert, the same columns. */
+    private static final String INSERT_NEW = """
+            INSERT INTO concord.row_versions (table_name, row_key, state, vector, hlc, dc, deleted, lsn, seq)
+            SELECT u.t, u.k, u.s, u.v::jsonb, u.h, u.d, u.x, u.l::pg_lsn, u.q
+              FROM unnest(?::text[], ?::text[], ?::bytea[], ?::text[], ?::bigint[], ?::text[], ?::boolean[],
+                          ?::text[], ?::integer[]) WITH ORDINALITY AS u(t, k, s, v, h, d, x, l, q, n)
+             ORDER BY u.n""";
+
     /** The columns {@link #insert} copies, in its order. */
     private static final String COPIED_COLUMNS = "table_name, row_key, state, vector, hlc, dc, deleted, lsn, seq";
 
@@ -370,13 +378,17 @@ public final class RowStateStore {
 
     /**
      * Inserts rows none of which may be stored yet (capture's states of new rows, apply's of new keys) with {@code
-     * COPY}: a plain insert, so a key stored meanwhile fails it with a unique violation (the caller rolls back and
+     * COPY} ({@link #INSERT_NEW} for fewer than {@value CopyRows#FEWEST_ROWS}): a plain insert, so a key stored meanwhile fails it with a unique violation (the caller rolls back and
      * reads again). Without the lock and update parts of {@link #REPLACE} and {@code ON CONFLICT}'s speculative
      * insertion (together about 30% of an upsert of new keys, 1,000-row statements in psql), and without parameter
      * arrays to parse and unnest: against the {@code INSERT ... SELECT FROM unnest(...)} it replaced, with apply's
      * new rows copied too, {@code b}'s CPU on scenario 2's backlog went from 4.3–5.4 s to 3.4 s (session 13).
      */
     private void insert(Connection connection, List<StoredRowState> rows) throws SQLException {
+        if (rows.size() < CopyRows.FEWEST_ROWS) {
+            write(connection, INSERT_NEW, rows);
+            return;
+        }
         CopyRows copy = new CopyRows(connection, "concord.row_versions", COPIED_COLUMNS);
         try {
             for (StoredRowState stored : rows) {

@@ -398,9 +398,13 @@ class BatchApplierIT {
                   (4, '', '\\x', '"ü€"', ARRAY['ü€😀'], -0.0, 'infinity', NULL),
                   (5, 'ü€😀 then' || chr(9) || chr(92) || 'N', '\\xff', 'null', ARRAY[chr(92) || 'N'], 'NaN',
                    '-infinity', true)""");
+        // Enough rows for a copy (CopyRows.FEWEST_ROWS) in the same batch.
+        sql("b", "INSERT INTO awkward (id, t) SELECT i, 'row ' || i || chr(9) || chr(92) FROM generate_series(100, 599) i");
+        int rowCount = 505;
         try (BatchApplier applier = secondSession("a")) {
-            BatchApplier.Outcome outcome = applier.apply(feeds.get("b").topic, 0, feeds.get("b").next(5, WAIT));
-            assertThat(outcome.applied()).isEqualTo(5);
+            BatchApplier.Outcome outcome = applier.apply(feeds.get("b").topic, 0,
+                    feeds.get("b").next(rowCount, WAIT));
+            assertThat(outcome.applied()).isEqualTo(rowCount);
             // One attempt: a value COPY misread would fail the copy, and the batch would go again row by row.
             assertThat(outcome.attempts()).isEqualTo(1);
             assertThat(outcome.freshKeys()).isEqualTo(BatchApplier.FreshKeyGuess.HELD);

@@ -228,6 +228,36 @@ class RowStateStoreIT {
         connection.commit();
     }
 
+    /**
+     * As many new states as a copy is worth go in by COPY, whose text format escapes tabs, newlines and backslashes:
+     * exactly as given, and a copy meeting a key stored meanwhile keeps nothing.
+     */
+    @Test
+    void manyNewStatesGoInExactlyByCopyAndACopyMeetingAStoredKeyKeepsNothing() throws SQLException {
+        int count = CopyRows.FEWEST_ROWS + 100;
+        List<StoredRowState> all = manyStates(2 * count);
+        List<StoredRowState> states = new ArrayList<>(all.subList(0, count));
+        RowKey awkward = new RowKey("public.orders", "[\"tab\\there \\\\ back\\nslash\"]");
+        states.add(stored(awkward, "0/E0", 0, "tab\there\nnew line\r \\ back\\N"));
+
+        assertThat(store.insertNew(connection, states)).isTrue();
+        connection.commit();
+        Map<RowKey, StoredRowState> loaded = store.load(connection, states.stream().map(StoredRowState::key).toList());
+        connection.commit();
+        assertThat(loaded).hasSize(states.size());
+        for (StoredRowState state : states) {
+            assertThat(loaded.get(state.key()).state()).as("%s", state.key()).isEqualTo(state.state());
+        }
+        assertThat(noteOf(awkward)).isEqualTo("tab\there\nnew line\r \\ back\\N");
+
+        List<StoredRowState> more = new ArrayList<>(all.subList(count, 2 * count));
+        more.add(stored(awkward, "0/F0", 0, "stored already"));
+        assertThat(store.insertNew(connection, more)).isFalse();
+        connection.rollback();
+        assertThat(store.load(connection, more.stream().map(StoredRowState::key).toList())).containsOnlyKeys(awkward);
+        connection.commit();
+    }
+
     /** The race the condition is for: apply stores a state of the row while the replacement waits for it. */
     @Test
     void aReplacementWaitingForAConcurrentStoreIsRefusedOnceThatCommits() throws Exception {
