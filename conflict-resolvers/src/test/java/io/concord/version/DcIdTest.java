@@ -11,11 +11,13 @@ class DcIdTest {
     void acceptsTopicSafeNames() {
         assertThat(DcId.of("eu-west_1.a").value()).isEqualTo("eu-west_1.a");
         assertThat(DcId.of("a")).hasToString("a");
+        assertThat(DcId.of("Z9" + "x".repeat(62)).value()).hasSize(64);
     }
 
     @Test
     void rejectsSeparatorsAndBlanksWithTheReason() {
-        for (String bad : new String[] {"", "a:b", "a,b", "a b", "a@b", "a/b", "x".repeat(65)}) {
+        for (String bad : new String[] {"", "a:b", "a,b", "a b", "a@b", "a/b", "a#b", "dc-ü", "a\n",
+                "x".repeat(65)}) {
             assertThatThrownBy(() -> DcId.of(bad)).hasMessageContaining("bad DC id").hasMessageContaining("letters, digits");
         }
     }
