@@ -227,7 +227,7 @@ public final class PrerequisiteCheck {
     }
 
     private static String quoted(String identifier) {
-        return "\"" + identifier + "\"";
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     private static String setting(Connection connection, String name) throws SQLException {

@@ -15,7 +15,8 @@ import org.postgresql.copy.CopyIn;
  * states of new keys, capture's states of new rows). Values are the columns' text forms, as a cast from text reads
  * them; {@code null} is SQL NULL.
  *
- * <p>One instance per copy: {@link #row} appends rows, {@link #finish} sends them and ends the copy.
+ * <p>One instance per copy: the value methods ({@link #text}, {@link #number}, ...) and {@link #endRow} append rows,
+ * {@link #finish} sends the rest and ends the copy, {@link #cancelIfActive} abandons one that failed on the way.
  */
 public final class CopyRows {
 

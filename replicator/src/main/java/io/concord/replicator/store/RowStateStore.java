@@ -309,7 +309,8 @@ public final class RowStateStore {
      *
      * @return the rows not written because their stored state is no longer the base: the caller must roll
      *     back and version their changes again from the stored state. Where a statement of rows that all had no
-     *     state (a plain insert, {@link #insert}) finds one stored, every row given is returned, the transaction being aborted
+     *     state (a plain insert, {@link #insert}) finds one stored, every row given is returned, the transaction
+     *     being aborted
      * @throws IllegalArgumentException if a state cannot be encoded (as {@link #save})
      */
     public Set<RowKey> replace(Connection connection, Collection<StoredRowState> states,
@@ -378,8 +379,8 @@ public final class RowStateStore {
 
     /**
      * Inserts rows none of which may be stored yet (capture's states of new rows, apply's of new keys) with {@code
-     * COPY} ({@link #INSERT_NEW} for fewer than {@value CopyRows#FEWEST_ROWS}): a plain insert, so a key stored meanwhile fails it with a unique violation (the caller rolls back and
-     * reads again). Without the lock and update parts of {@link #REPLACE} and {@code ON CONFLICT}'s speculative
+     * COPY} ({@link #INSERT_NEW} for fewer than {@value CopyRows#FEWEST_ROWS}): a plain insert, so a key stored
+     * meanwhile fails it with a unique violation (the caller rolls back and reads again). Without the lock and update parts of {@link #REPLACE} and {@code ON CONFLICT}'s speculative
      * insertion (together about 30% of an upsert of new keys, 1,000-row statements in psql), and without parameter
      * arrays to parse and unnest: against the {@code INSERT ... SELECT FROM unnest(...)} it replaced, with apply's
      * new rows copied too, {@code b}'s CPU on scenario 2's backlog went from 4.3–5.4 s to 3.4 s (session 13).

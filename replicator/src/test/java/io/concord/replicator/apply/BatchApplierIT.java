@@ -399,7 +399,8 @@ class BatchApplierIT {
                   (5, 'ü€😀 then' || chr(9) || chr(92) || 'N', '\\xff', 'null', ARRAY[chr(92) || 'N'], 'NaN',
                    '-infinity', true)""");
         // Enough rows for a copy (CopyRows.FEWEST_ROWS) in the same batch.
-        sql("b", "INSERT INTO awkward (id, t) SELECT i, 'row ' || i || chr(9) || chr(92) FROM generate_series(100, 599) i");
+        sql("b", "INSERT INTO awkward (id, t)"
+                + " SELECT i, 'row ' || i || chr(9) || chr(92) FROM generate_series(100, 599) i");
         int rowCount = 505;
         try (BatchApplier applier = secondSession("a")) {
             BatchApplier.Outcome outcome = applier.apply(feeds.get("b").topic, 0,
@@ -413,7 +414,8 @@ class BatchApplierIT {
                 + " ORDER BY id) FROM awkward";
         assertThat(query("a", "SELECT t FROM awkward WHERE id = 1")).isEqualTo("tab\there\nnew line\r\\back\\");
         assertThat(query("a", "SELECT t FROM awkward WHERE id = 2")).isEqualTo("\\N");
-        assertThat(query("a", "SELECT t IS NULL AND b IS NULL AND arr IS NULL FROM awkward WHERE id = 3")).isEqualTo("t");
+        assertThat(query("a", "SELECT t IS NULL AND b IS NULL AND arr IS NULL FROM awkward WHERE id = 3"))
+                .isEqualTo("t");
         assertThat(query("a", rows)).isEqualTo(query("b", rows));
 
         sql("b", "UPDATE awkward SET t = t || chr(9) || chr(92), b = b || '\\x09'::bytea WHERE id IN (1, 2)");
