@@ -2,6 +2,7 @@ package io.concord.replicator.install;
 
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.store.KeyColumns;
+import io.concord.replicator.store.TableColumns;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -227,7 +228,7 @@ public final class PrerequisiteCheck {
     }
 
     private static String quoted(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return TableColumns.quote(identifier);
     }
 
     private static String setting(Connection connection, String name) throws SQLException {
