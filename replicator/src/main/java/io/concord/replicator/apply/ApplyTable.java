@@ -18,9 +18,11 @@ import java.util.Map;
  * @param columnTypes   column name → {@code pg_type.typname}, every column of the table
  * @param castTypes     column name → the schema-qualified, quoted type to cast parameters to
  * @param reconciler    the table's state machine with its configured resolver
+ * @param copyable      whether new rows may go in with {@code COPY}: the table has no rules, which an {@code INSERT}
+ *                      fires and {@code COPY} does not (triggers fire for both)
  */
 record ApplyTable(String qualifiedName, String quotedName, List<String> keyColumns, Map<String, String> columnTypes,
-        Map<String, String> castTypes, Reconciler reconciler) {
+        Map<String, String> castTypes, Reconciler reconciler, boolean copyable) {
 
     ApplyTable {
         keyColumns = List.copyOf(keyColumns);

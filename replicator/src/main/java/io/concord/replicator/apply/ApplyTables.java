@@ -6,6 +6,8 @@ import io.concord.replicator.store.TableColumns;
 import io.concord.resolver.ResolverRegistry;
 import io.concord.resolver.state.Reconciler;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,9 +64,22 @@ public final class ApplyTables {
             }
             present.put(table.qualifiedName(), new ApplyTable(table.qualifiedName(),
                     ApplyTable.quote(table.schema()) + "." + ApplyTable.quote(table.name()), key.get(), types, casts,
-                    reconciler));
+                    reconciler, !hasRules(connection, table)));
         }
         return new ApplyTables(present, missing);
+    }
+
+    /** Whether the table has rules ({@code CREATE RULE}), which an insert fires and a copy does not. */
+    private static boolean hasRules(Connection connection, ConcordConfig.Table table) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT c.relhasrules FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = ? AND c.relname = ?""")) {
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     /** The table, if it is configured and exists here. */

@@ -214,7 +214,7 @@ final class UserRows {
                     values[column][row] = PgTextCodec.encode(bound.get(column).getValue());
                 }
             }
-            if (!first.locked && chunk.size() >= CopyRows.FEWEST_ROWS) {
+            if (!first.locked && chunk.size() >= CopyRows.FEWEST_ROWS && first.table.copyable()) {
                 copy(connection, first.table, columns, values, chunk.size());
                 continue;
             }
@@ -245,10 +245,10 @@ final class UserRows {
     }
 
     /**
-     * Rows not locked (not there when looked for), {@value CopyRows#FEWEST_ROWS} or more of them, inserted with {@code
-     * COPY}, which inserts as a plain insert does: a key inserted here since it was looked for fails it with a unique
-     * violation, and the batch goes one row at a time (see apply's doc). The server reads each value with its column
-     * type's input function, as the cast from text of {@link #bulkSql} does.
+     * Rows not locked (not there when looked for), {@value CopyRows#FEWEST_ROWS} or more of them, of a table without
+     * rules, inserted with {@code COPY}, which inserts as a plain insert does: a key inserted here since it was looked
+     * for fails it with a unique violation, and the batch goes one row at a time (see apply's doc). The server reads
+     * each value with its column type's input function, as the cast from text of {@link #bulkSql} does.
      */
     private static void copy(Connection connection, ApplyTable table, List<String> columns, String[][] values,
             int rows) throws SQLException {

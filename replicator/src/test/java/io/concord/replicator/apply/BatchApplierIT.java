@@ -8,6 +8,7 @@ import io.concord.event.ChangeEvent;
 import io.concord.replicator.capture.CaptureService;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.install.Installer;
+import io.concord.replicator.store.CopyRows;
 import io.concord.replicator.store.RowKey;
 import io.concord.replicator.testing.ClusterFixture;
 import io.concord.replicator.testing.DcSql;
@@ -59,6 +60,7 @@ class BatchApplierIT {
               - name: keyed_later
                 key: [code]
               - name: awkward
+              - name: ruled
             """;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -83,7 +85,10 @@ class BatchApplierIT {
                     + "CREATE TABLE keyed_later (code text NOT NULL, v text);"
                     + "CREATE UNIQUE INDEX keyed_later_code ON keyed_later (code);"
                     + "CREATE TABLE awkward (id int4 PRIMARY KEY, t text, b bytea, j jsonb, arr text[], n numeric,"
-                    + " at timestamptz, flag bool)");
+                    + " at timestamptz, flag bool);"
+                    + "CREATE TABLE ruled (id int4 PRIMARY KEY, v text);"
+                    + "CREATE TABLE ruled_log (id int4);"
+                    + "CREATE RULE logged AS ON INSERT TO ruled DO ALSO INSERT INTO ruled_log VALUES (NEW.id)");
             String peer = dc.equals("a") ? "b" : "a";
             ConcordConfig config = TestConfigs.parse(TestConfigs.yaml(cluster, dc, List.of(peer), TABLES, null));
             configs.put(dc, config);
@@ -423,6 +428,20 @@ class BatchApplierIT {
         assertThat(query("a", "SELECT t FROM awkward WHERE id = 2")).isEqualTo("\\N\t\\");
         assertThat(query("a", rows)).isEqualTo(query("b", rows));
         assertConverged("awkward", "true");
+    }
+
+    /** A table with rules takes its new rows by INSERT, however many: a copy would not fire its rules. */
+    @Test
+    void rowsOfATableWithRulesAreInsertedSoItsRulesFire() throws Exception {
+        int rows = CopyRows.FEWEST_ROWS + 10;
+        sql("b", "INSERT INTO ruled SELECT i, 'v' || i FROM generate_series(1, " + rows + ") i");
+        assertThat(query("b", "SELECT count(*) FROM ruled_log")).isEqualTo(String.valueOf(rows));
+        sql("a", "DELETE FROM ruled_log"); // the table is not replicated: each DC's rule writes its own
+
+        assertThat(deliver("b", "a", rows).applied()).isEqualTo(rows);
+
+        assertThat(query("a", "SELECT count(*) FROM ruled_log")).isEqualTo(String.valueOf(rows));
+        assertConverged("ruled", "true");
     }
 
     /**

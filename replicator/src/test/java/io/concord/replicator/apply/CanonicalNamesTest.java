@@ -57,7 +57,7 @@ class CanonicalNamesTest {
     void canonicalNamesMakeATargetShareItsTablesTypesAndRowKeysShareTheTableName() {
         ApplyTable table = new ApplyTable("public.items", "\"public\".\"items\"", List.of("id"),
                 Map.of("id", "int8", "name", "text", "qty", "int4"), Map.of(),
-                new Reconciler("public.items", ResolverRegistry.load().create("lww", Map.of())));
+                new Reconciler("public.items", ResolverRegistry.load().create("lww", Map.of())), true);
         ChangeEvent first = event("items", List.of("id", "name", "qty"));
         ChangeEvent second = event("items", List.of("id", "name", "qty"));
         names.canonicalize(first);

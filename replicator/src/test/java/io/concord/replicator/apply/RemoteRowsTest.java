@@ -24,7 +24,7 @@ class RemoteRowsTest {
     private static final ApplyTable TABLE = new ApplyTable("public.t", "\"public\".\"t\"", List.of("id"),
             Map.of("id", "int8", "body", "text", "n", "int4"),
             Map.of("id", "pg_catalog.int8", "body", "pg_catalog.text", "n", "pg_catalog.int4"),
-            new Reconciler("public.t", ResolverRegistry.load().create("lww", Map.of())));
+            new Reconciler("public.t", ResolverRegistry.load().create("lww", Map.of())), true);
 
     @Test
     void anUnchangedToastedColumnKeepsTheLocalValueNeverNull() {
