@@ -70,15 +70,9 @@ public final class CopyRows {
             } else {
                 // Past ASCII: the rest of the value through the encoder (no byte of a multi-byte UTF-8 sequence is a
                 // character COPY escapes, so only the ASCII specials need escaping in it).
-                String rest = value.substring(i);
-                if (rest.indexOf('\\') < 0 && rest.indexOf('\n') < 0 && rest.indexOf('\r') < 0
-                        && rest.indexOf('\t') < 0) {
-                    buffer.writeBytes(rest.getBytes(StandardCharsets.UTF_8));
-                } else {
-                    String escaped = rest.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
-                            .replace("\t", "\\t");
-                    buffer.writeBytes(escaped.getBytes(StandardCharsets.UTF_8));
-                }
+                String rest = value.substring(i).replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+                        .replace("\t", "\\t");
+                buffer.writeBytes(rest.getBytes(StandardCharsets.UTF_8));
                 break;
             }
         }
@@ -142,10 +136,18 @@ public final class CopyRows {
         return copied;
     }
 
-    /** Abandons the copy (the server aborts it) if it has not finished; safe to call after {@link #finish}. */
-    public void cancelIfActive() throws SQLException {
+    /**
+     * Abandons the copy (the server aborts it) if it has not finished; does nothing after {@link #finish}. For a
+     * {@code finally}: a failure to cancel is not thrown over the failure that led here, which the caller reads (a
+     * unique violation means "read again"); the caller's transaction is rolled back either way.
+     */
+    public void cancelIfActive() {
         if (copy.isActive()) {
-            copy.cancelCopy();
+            try {
+                copy.cancelCopy();
+            } catch (SQLException e) {
+                // The connection is likely gone; the rollback that follows reports it.
+            }
         }
     }
 
