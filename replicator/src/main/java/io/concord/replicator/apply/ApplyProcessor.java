@@ -2,6 +2,7 @@ package io.concord.replicator.apply;
 
 import io.concord.event.ChangeEvent;
 import io.concord.event.Heartbeat;
+import io.concord.event.codec.RecordReader;
 import io.concord.event.codec.EventCodec;
 import io.concord.event.codec.EventDecodingException;
 import io.concord.replicator.config.ConcordConfig;
@@ -84,7 +85,7 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
     private final ApplyMetrics metrics;
     private final Clock clock;
     private final EventCodec codec = new EventCodec();
-    private final CanonicalNames names = new CanonicalNames();
+    private final RecordReader events = new RecordReader(codec);
     private final Map<String, String> peerOfTopic = new HashMap<>();
     private final Map<TopicPartition, TransactionBuffer> buffers = new HashMap<>();
     private final Map<String, Long> heartbeatWrittenAt = new HashMap<>();
@@ -178,7 +179,7 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
         buffer.nextOffset = offset + 1;
         SpecificRecord decoded;
         try {
-            decoded = codec.decode(value);
+            decoded = events.decode(value);
         } catch (EventDecodingException e) {
             String errorClass = e.kind() == EventDecodingException.Kind.UNKNOWN_SCHEMA ? "UNKNOWN_SCHEMA" : "DECODE";
             setAside(partition, offset, key, value, errorClass, "record " + partition + "@" + offset
@@ -186,7 +187,6 @@ final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
             return;
         }
         if (decoded instanceof ChangeEvent event) {
-            names.canonicalize(event);
             String misplaced = event.getOrigin().equals(config.dc()) ? null : misplaced(partition.topic(), event);
             if (misplaced != null) {
                 setAside(partition, offset, key, value, "PROVENANCE", misplaced);

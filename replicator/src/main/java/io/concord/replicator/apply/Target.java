@@ -63,7 +63,7 @@ final class Target {
 
     private void addType(String column, String type) {
         if (type.equals(types.get(column))) {
-            return; // the usual case, names being canonical (CanonicalNames): an identity match
+            return; // the usual case, names being pooled (RecordReader): an identity match
         }
         if (!ownTypes) {
             types = new HashMap<>(types);

@@ -5,6 +5,7 @@ import io.concord.event.RowStateRecord;
 import io.concord.event.Sibling;
 import io.concord.event.codec.EventCodec;
 import io.concord.event.codec.EventDecodingException;
+import io.concord.event.codec.RecordReader;
 import io.concord.resolver.VersionedRow;
 import io.concord.resolver.state.RowState;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ public final class RowStateCodec {
 
     private final EventCodec codec = new EventCodec();
     private final RowStateWriter writer = new RowStateWriter();
+    /** Field-by-field reading with pooled names; a reader is not thread-safe, so one per thread. */
+    private final ThreadLocal<RecordReader> readers = ThreadLocal.withInitial(() -> new RecordReader(codec));
 
     /** A state read back, with the type of every column it mentions. */
     public record Decoded(RowState state, Map<String, String> columnTypes) {
@@ -49,7 +52,7 @@ public final class RowStateCodec {
      * @throws IllegalArgumentException if the record decodes but holds no valid state
      */
     public Decoded decode(byte[] bytes) throws EventDecodingException {
-        SpecificRecord record = codec.decode(bytes);
+        SpecificRecord record = readers.get().decode(bytes);
         if (!(record instanceof RowStateRecord state)) {
             throw new EventDecodingException(EventDecodingException.Kind.CORRUPT,
                     "expected a RowStateRecord, got a " + record.getSchema().getName());

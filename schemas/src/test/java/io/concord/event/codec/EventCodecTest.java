@@ -65,15 +65,7 @@ class EventCodecTest {
 
     @Test
     void storedRowStatesShareTheCodec() throws Exception {
-        ChangeEvent event = sampleEvent();
-        Sibling live = new Sibling(Operation.UPDATE, event.getAfter(), event.getVersion(), null,
-                event.getKey(), List.of("c1"));
-        Sibling tombstone = new Sibling(Operation.DELETE, null,
-                new RowVersion(Map.of("b", 2L), 1_700_000_000_000_002L, "b"), null, null, null);
-        RowStateRecord state = new RowStateRecord(List.of(live, tombstone),
-                new Sibling(Operation.UPDATE, event.getAfter(),
-                        new RowVersion(Map.of("a", 3L, "b", 2L), 1_700_000_000_000_002L, "b"), null, null, null),
-                Map.of("id", "int8"));
+        RowStateRecord state = sampleRowState();
 
         byte[] bytes = codec.encode(state);
 
@@ -118,6 +110,19 @@ class EventCodecTest {
                 .hasMessageContaining("corrupt ChangeEvent")
                 .extracting(e -> ((EventDecodingException) e).kind())
                 .isEqualTo(EventDecodingException.Kind.CORRUPT);
+    }
+
+    /** Two siblings, one a tombstone, and the current row they settled into. */
+    static RowStateRecord sampleRowState() {
+        ChangeEvent event = sampleEvent();
+        Sibling live = new Sibling(Operation.UPDATE, event.getAfter(), event.getVersion(), null,
+                event.getKey(), List.of("c1"));
+        Sibling tombstone = new Sibling(Operation.DELETE, null,
+                new RowVersion(Map.of("b", 2L), 1_700_000_000_000_002L, "b"), null, null, null);
+        return new RowStateRecord(List.of(live, tombstone),
+                new Sibling(Operation.UPDATE, event.getAfter(),
+                        new RowVersion(Map.of("a", 3L, "b", 2L), 1_700_000_000_000_002L, "b"), null, null, null),
+                Map.of("id", "int8"));
     }
 
     static ChangeEvent sampleEvent() {
