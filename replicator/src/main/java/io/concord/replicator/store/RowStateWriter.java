@@ -4,11 +4,11 @@ import io.concord.event.ColumnState;
 import io.concord.event.Datum;
 import io.concord.event.Operation;
 import io.concord.event.RowStateRecord;
+import io.concord.event.codec.ByteArrayEncoder;
 import io.concord.event.codec.DirectEncoding;
 import io.concord.resolver.RowImage;
 import io.concord.resolver.VersionedRow;
 import io.concord.resolver.state.RowState;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -17,7 +17,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 
 /**
  * Writes a row state's stored bytes straight from the resolvers' {@link RowState}: byte for byte what
@@ -40,9 +39,7 @@ final class RowStateWriter {
      *     not fit its type
      */
     byte[] encode(RowState state, Map<String, String> types) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        bytes.writeBytes(HEADER);
-        BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(bytes, null);
+        ByteArrayEncoder out = new ByteArrayEncoder(HEADER, 256);
         try {
             List<VersionedRow> siblings = state.siblings();
             TreeSet<String> mentioned = new TreeSet<>();
@@ -77,9 +74,9 @@ final class RowStateWriter {
             out.writeMapEnd();
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a row state", e); // a ByteArrayOutputStream does not fail
+            throw new UncheckedIOException("cannot encode a row state", e); // an array does not fail
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     /** A {@code Sibling} record, as {@link SiblingCodec#toAvro} builds it; adds the columns it mentions. */

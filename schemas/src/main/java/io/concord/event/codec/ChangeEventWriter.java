@@ -3,12 +3,9 @@ package io.concord.event.codec;
 import io.concord.event.ChangeEvent;
 import io.concord.event.SourceTransaction;
 import io.concord.event.TableRef;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 
 /**
  * Writes a {@link ChangeEvent} in single-object encoding field by field ({@link DirectEncoding}): capture encodes
@@ -29,9 +26,7 @@ final class ChangeEventWriter {
      * @throws NullPointerException if a field that is not nullable is null (Avro's writer says which)
      */
     static byte[] encode(ChangeEvent event) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        bytes.writeBytes(HEADER);
-        BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(bytes, null);
+        ByteArrayEncoder out = new ByteArrayEncoder(HEADER, 256);
         try {
             out.writeString(event.getEventId().toString());
             out.writeString(event.getOrigin().toString());
@@ -55,8 +50,8 @@ final class ChangeEventWriter {
             out.writeBoolean(source.getLast());
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a change event", e); // a ByteArrayOutputStream does not fail
+            throw new UncheckedIOException("cannot encode a change event", e); // an array does not fail
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 }
