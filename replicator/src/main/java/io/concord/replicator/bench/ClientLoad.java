@@ -1,5 +1,7 @@
 package io.concord.replicator.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -10,6 +12,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Clients that each run one statement in a loop, one transaction per statement (autocommit), as fast as the
@@ -26,9 +30,20 @@ final class ClientLoad {
     private ClientLoad() {
     }
 
+    /** What the clients did: transactions committed, and the CPU their threads spent in this JVM. */
+    record Outcome(long transactions, long cpuNanos) {
+    }
+
     /** Runs one client per entry of {@code clients} (the database it writes to); returns the transactions committed. */
     static long run(List<Db> clients, String sql, Binder binder, Duration duration) throws Exception {
+        return measured(clients, sql, binder, duration).transactions();
+    }
+
+    /** As {@link #run}, with the CPU the client threads spent (to tell theirs from the replication's). */
+    static Outcome measured(List<Db> clients, String sql, Binder binder, Duration duration) throws Exception {
         long end = System.nanoTime() + duration.toNanos();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        AtomicLong cpuNanos = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(clients.size());
         try {
             List<Future<Long>> counts = new ArrayList<>();
@@ -44,6 +59,8 @@ final class ClientLoad {
                             statement.executeUpdate();
                             n++;
                         }
+                    } finally {
+                        cpuNanos.addAndGet(Math.max(0, threads.getCurrentThreadCpuTime()));
                     }
                     return n;
                 }));
@@ -52,9 +69,11 @@ final class ClientLoad {
             for (Future<Long> count : counts) {
                 total += count.get();
             }
-            return total;
+            return new Outcome(total, cpuNanos.get());
         } finally {
             pool.shutdownNow();
+            // Ended before the caller samples CPU: an ended thread's time is the JVM's rest, which cpuNanos is taken from.
+            pool.awaitTermination(10, TimeUnit.SECONDS);
         }
     }
 }

@@ -44,6 +44,10 @@ final class WriteOverheadScenario implements Scenario {
 
     @Override
     public void run(int repetition, ScenarioResult result) throws Exception {
+        if (repetition == 0) {
+            warmUp();
+            result.note("before the first repetition, one unmeasured Concord run of the same load warms the JVM up");
+        }
         Map<String, Double> tps = new LinkedHashMap<>();
         tps.put("none", measure("none"));
         for (String system : Scenario.order(repetition)) {
@@ -58,19 +62,41 @@ final class WriteOverheadScenario implements Scenario {
         result.note("'none' runs the same clients on fresh databases with no publication, subscription or slot");
     }
 
+    /**
+     * One unmeasured Concord run. The bench's JVM warm-up runs backlogs, whose batches are large; this load makes
+     * small ones all the time (capture's INSERT path, a Kafka transaction every few milliseconds, apply's small
+     * batches), code the JIT had not compiled yet: without this run it took 3–6 s of the two cores' CPU during
+     * Concord's measured 20 s (the cpu line's jvm jit), a cost a running replicator pays once, at its start.
+     */
+    private void warmUp() throws Exception {
+        long jitBefore = CpuMeter.jitNanos();
+        double tps = measure("concord");
+        progress.log("%s: JVM warm-up, one unmeasured Concord run: %,.0f TPS, the JIT compilers spent %.2f s of CPU",
+                id(), tps, (CpuMeter.jitNanos() - jitBefore) / 1e9);
+    }
+
     private double measure(String system) throws Exception {
         try (ReplicatedPair pair = ReplicatedPair.start(cluster, system, "lww")) {
             if (pair.replication() != null) {
                 pair.awaitFlowing(settings.applyTimeout());
             }
             int clients = settings.overheadClients();
-            long transactions = ClientLoad.run(Collections.nCopies(clients, pair.source()),
+            CpuMeter cpu = new CpuMeter(pair.source(), pair.target());
+            Map<String, Long> cpuBefore = cpu.sample();
+            ClientLoad.Outcome load = ClientLoad.measured(Collections.nCopies(clients, pair.source()),
                     "INSERT INTO items VALUES (?, 0, ?, now())", (statement, client, n, random) -> {
                         long id = 1 + n * clients + client;
                         statement.setLong(1, id);
                         statement.setString(2, "row " + id);
                     }, settings.overheadDuration());
-            return transactions / (double) settings.overheadDuration().toSeconds();
+            if (cpu.available()) {
+                // Where the two cores went while the clients ran: the application's share is postgres a's backends
+                // and the clients' own threads; the rest is what replicating took from it.
+                Map<String, Long> spent = CpuMeter.apart(CpuMeter.spent(cpuBefore, cpu.sample()), "bench clients",
+                        load.cpuNanos());
+                progress.log("%s %s: cpu during the load: %s", id(), system, CpuMeter.describe(spent));
+            }
+            return load.transactions() / (double) settings.overheadDuration().toSeconds();
         }
     }
 }
