@@ -4,17 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.concord.event.ChangeEvent;
-import io.concord.event.Column;
-import io.concord.event.Datum;
-import io.concord.event.Operation;
-import io.concord.event.RowVersion;
-import io.concord.event.SourceTransaction;
-import io.concord.event.TableRef;
-import io.concord.event.TimestampTzValue;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.Map;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
@@ -63,16 +54,7 @@ class ChangeEventWriterTest {
      */
     @Test
     void printsTheCostOfBothWritersSideBySide() throws Exception {
-        ChangeEvent event = ChangeEvent.newBuilder().setEventId("a/0/16B3748/0").setOrigin("a").setPublishedBy("a")
-                .setTable(new TableRef("public", "items")).setOp(Operation.INSERT)
-                .setKey(List.of(new Column("id", "int8", new Datum(1_000_000_001L)))).setBefore(null)
-                .setAfter(List.of(new Column("id", "int8", new Datum(1_000_000_001L)),
-                        new Column("k", "int4", new Datum(42)),
-                        new Column("v", "text", new Datum("d6ea4b2a5ef12b4a1ffd1e8e36a17b0f")),
-                        new Column("updated_at", "timestamptz", new Datum(new TimestampTzValue(1_700_000_000_123_456L)))))
-                .setUnchangedToastColumns(List.of()).setChangedColumns(null)
-                .setVersion(new RowVersion(Map.of("a", 12_345L), 1_700_000_000_000_001L, "a")).setColumnStates(null)
-                .setSource(new SourceTransaction(731L, 0x16B3748L, 1_700_000_000_000_000L, 0, true)).build();
+        ChangeEvent event = EventCodecTest.benchRowEvent(1_000_000_001L);
         long[] nanos = {Long.MAX_VALUE, Long.MAX_VALUE};
         byte[][] last = new byte[2][];
         for (int round = 0; round < 10; round++) { // the best round of each counts: the first ones warm the JIT up

@@ -9,15 +9,11 @@ import io.concord.event.Datum;
 import io.concord.event.Heartbeat;
 import io.concord.event.Operation;
 import io.concord.event.RowStateRecord;
-import io.concord.event.RowVersion;
-import io.concord.event.SourceTransaction;
-import io.concord.event.TableRef;
-import io.concord.event.TimestampTzValue;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
@@ -78,7 +74,7 @@ class RecordReaderTest {
         for (int i = 0; i < 200; i++) {
             after.add(new Column("c" + i, "text", new Datum("value of column " + i)));
         }
-        ChangeEvent event = ChangeEvent.newBuilder(bench(1)).setAfter(after).build();
+        ChangeEvent event = ChangeEvent.newBuilder(EventCodecTest.benchRowEvent(1)).setAfter(after).build();
         byte[] bytes = encode(ChangeEvent.getClassSchema(), event, 64);
 
         assertThat(bytes).isNotEqualTo(codec.encode(event)); // the blocks are there
@@ -87,8 +83,8 @@ class RecordReaderTest {
 
     @Test
     void theSameNameReadTwiceIsOneString() {
-        ChangeEvent first = reader.changeEvent(codec.encode(bench(1)));
-        ChangeEvent second = reader.changeEvent(codec.encode(bench(2)));
+        ChangeEvent first = reader.changeEvent(codec.encode(EventCodecTest.benchRowEvent(1)));
+        ChangeEvent second = reader.changeEvent(codec.encode(EventCodecTest.benchRowEvent(2)));
 
         for (int i = 0; i < first.getAfter().size(); i++) {
             assertThat(second.getAfter().get(i).getName()).isSameAs(first.getAfter().get(i).getName());
@@ -113,30 +109,20 @@ class RecordReaderTest {
     }
 
     /**
-     * Every truncation of an event fails the direct read as malformed (never an index out of bounds or a wrong
-     * record), and decoding it fails as the codec fails it.
+     * Every truncation of an event or a row state fails the direct read as malformed (never an index out of bounds
+     * or a wrong record), and decoding it fails as the codec fails it.
      */
     @Test
-    void everyTruncatedEventIsMalformedAndDecodesToTheCodecsError() throws Exception {
-        byte[] bytes = codec.encode(EventCodecTest.sampleEvent());
-        for (int length = 10; length < bytes.length; length++) {
-            byte[] truncated = Arrays.copyOf(bytes, length);
-
-            assertThatThrownBy(() -> reader.changeEvent(truncated)).as("length %d", length)
-                    .isInstanceOf(AvroInput.MalformedAvroException.class);
-            String codecMessage = messageOf(() -> codec.decode(truncated));
-            assertThatThrownBy(() -> reader.decode(truncated)).as("length %d", length)
-                    .isInstanceOf(EventDecodingException.class).hasMessage(codecMessage);
-        }
+    void everyTruncatedRecordIsMalformedAndDecodesToTheCodecsError() throws Exception {
+        assertEveryTruncationIsMalformed(codec.encode(EventCodecTest.sampleEvent()), reader::changeEvent);
+        assertEveryTruncationIsMalformed(codec.encode(EventCodecTest.sampleRowState()), reader::rowState);
     }
 
-    @Test
-    void everyTruncatedRowStateIsMalformedAndDecodesToTheCodecsError() throws Exception {
-        byte[] bytes = codec.encode(EventCodecTest.sampleRowState());
+    private void assertEveryTruncationIsMalformed(byte[] bytes, Consumer<byte[]> directRead) {
         for (int length = 10; length < bytes.length; length++) {
             byte[] truncated = Arrays.copyOf(bytes, length);
 
-            assertThatThrownBy(() -> reader.rowState(truncated)).as("length %d", length)
+            assertThatThrownBy(() -> directRead.accept(truncated)).as("length %d", length)
                     .isInstanceOf(AvroInput.MalformedAvroException.class);
             String codecMessage = messageOf(() -> codec.decode(truncated));
             assertThatThrownBy(() -> reader.decode(truncated)).as("length %d", length)
@@ -146,7 +132,7 @@ class RecordReaderTest {
 
     @Test
     void aBranchOrSymbolOutOfRangeIsMalformed() {
-        byte[] bytes = codec.encode(bench(1));
+        byte[] bytes = codec.encode(EventCodecTest.benchRowEvent(1));
         int op = 10 + 1 + "a/0/16B3748/1".length() + 2 + 2 + 1 + "public".length() + 1 + "items".length();
         bytes[op] = 0x06; // zig-zag 3: Operation has three symbols, 0..2
 
@@ -181,7 +167,7 @@ class RecordReaderTest {
      */
     @Test
     void printsTheCostOfBothReadersSideBySide() throws Exception {
-        byte[] bytes = codec.encode(bench(1_000_000_001L));
+        byte[] bytes = codec.encode(EventCodecTest.benchRowEvent(1_000_000_001L));
         long[] nanos = {Long.MAX_VALUE, Long.MAX_VALUE};
         Object[] last = new Object[2];
         for (int round = 0; round < 10; round++) { // the best round of each counts: the first ones warm the JIT up
@@ -196,20 +182,6 @@ class RecordReaderTest {
         System.out.printf("change event decoding, one items row: Avro's decoder %.2f µs, direct reader %.2f µs"
                 + " (%.1fx)%n", nanos[0] / 20_000 / 1e3, nanos[1] / 20_000 / 1e3, (double) nanos[0] / nanos[1]);
         assertThat(last[1]).isEqualTo(last[0]);
-    }
-
-    /** The change of one row of the bench's {@code items} table. */
-    private static ChangeEvent bench(long id) {
-        return ChangeEvent.newBuilder().setEventId("a/0/16B3748/" + id).setOrigin("a").setPublishedBy("a")
-                .setTable(new TableRef("public", "items")).setOp(Operation.INSERT)
-                .setKey(List.of(new Column("id", "int8", new Datum(id)))).setBefore(null)
-                .setAfter(List.of(new Column("id", "int8", new Datum(id)),
-                        new Column("k", "int4", new Datum(42)),
-                        new Column("v", "text", new Datum("d6ea4b2a5ef12b4a1ffd1e8e36a17b0f")),
-                        new Column("updated_at", "timestamptz", new Datum(new TimestampTzValue(1_700_000_000_123_456L)))))
-                .setUnchangedToastColumns(List.of()).setChangedColumns(null)
-                .setVersion(new RowVersion(Map.of("a", 12_345L), 1_700_000_000_000_001L, "a")).setColumnStates(null)
-                .setSource(new SourceTransaction(731L, 0x16B3748L, 1_700_000_000_000_000L, 0, true)).build();
     }
 
     private static String messageOf(ThrowingCall call) {
