@@ -2,9 +2,9 @@ package io.concord.replicator.apply;
 
 import io.concord.event.ChangeEvent;
 import io.concord.event.Heartbeat;
-import io.concord.event.codec.RecordReader;
 import io.concord.event.codec.EventCodec;
 import io.concord.event.codec.EventDecodingException;
+import io.concord.event.codec.RecordReader;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.store.DeadLetterStore;
 import java.sql.SQLException;

@@ -53,8 +53,9 @@ public final class RecordReader {
             if (fingerprint == ROW_STATE) {
                 return rowState(payload);
             }
-        } catch (AvroInput.MalformedAvroException e) {
-            // The codec says what is wrong, in the words every decoding failure uses.
+        } catch (RuntimeException e) {
+            // Malformed (AvroInput says so), or anything else the direct read did not expect: the codec decides, and
+            // says what is wrong in the words every decoding failure uses.
         }
         return codec.decode(payload);
     }
