@@ -72,7 +72,8 @@ final class ClientLoad {
             return new Outcome(total, cpuNanos.get());
         } finally {
             pool.shutdownNow();
-            // Ended before the caller samples CPU: an ended thread's time is in the JVM's rest, whence cpuNanos is taken.
+            // Ended before the caller samples CPU: an ended thread's time is in the JVM's rest, which cpuNanos
+            // is then taken from.
             pool.awaitTermination(10, TimeUnit.SECONDS);
         }
     }

@@ -154,7 +154,8 @@ final class DirectDecoding {
     }
 
     private static NumericValue numeric(AvroInput in) {
-        return new NumericValue(in.readBytes(), in.readInt(), SPECIALS[in.readIndex(SPECIALS.length, "NumericSpecial")]);
+        return new NumericValue(in.readBytes(), in.readInt(),
+                SPECIALS[in.readIndex(SPECIALS.length, "NumericSpecial")]);
     }
 
     private ArrayValue array(AvroInput in) {

@@ -38,7 +38,8 @@ public final class EventCodec {
         TrustedClasses.ensure();
     }
 
-    private static final int HEADER_LENGTH = 10;
+    /** Marker and fingerprint: where a single-object encoded record's body begins. */
+    static final int HEADER_LENGTH = 10;
     private static final byte MARKER_0 = (byte) 0xC3;
     private static final byte MARKER_1 = (byte) 0x01;
 

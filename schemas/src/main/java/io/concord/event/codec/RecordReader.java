@@ -21,15 +21,14 @@ import org.apache.avro.specific.SpecificRecord;
  * record), which was half of apply's stream thread. Names — tables, columns, column types, DC ids — come out of a
  * {@link NamePool}, one {@code String} per distinct name, so the maps apply looks them up in hash them once.
  *
- * <p>Anything else — a heartbeat, a record of a released older schema, a payload this reader finds malformed — goes
- * to {@link EventCodec#decode}, so every record decodes exactly as before and bad input fails with the codec's
- * message. Not thread-safe: one per thread.
+ * <p>Anything else — a heartbeat, a record of a released older schema, a payload the direct read finds malformed or
+ * fails on — goes to {@link EventCodec#decode}, so every record decodes exactly as before and bad input fails with
+ * the codec's message. Not thread-safe: one per thread.
  */
 public final class RecordReader {
 
     private static final long CHANGE_EVENT = EventCodec.fingerprint(ChangeEvent.getClassSchema());
     private static final long ROW_STATE = EventCodec.fingerprint(RowStateRecord.getClassSchema());
-    private static final int HEADER_LENGTH = 10;
 
     private final EventCodec codec;
     private final DirectDecoding parts = new DirectDecoding();
@@ -62,7 +61,7 @@ public final class RecordReader {
 
     /** A change event of the current schema, read directly. */
     ChangeEvent changeEvent(byte[] payload) {
-        AvroInput in = new AvroInput(payload, HEADER_LENGTH);
+        AvroInput in = new AvroInput(payload, EventCodec.HEADER_LENGTH);
         String eventId = in.readString();
         String origin = parts.name(in);
         String publishedBy = parts.name(in);
@@ -83,7 +82,7 @@ public final class RecordReader {
 
     /** A stored row state of the current schema, read directly. */
     RowStateRecord rowState(byte[] payload) {
-        AvroInput in = new AvroInput(payload, HEADER_LENGTH);
+        AvroInput in = new AvroInput(payload, EventCodec.HEADER_LENGTH);
         List<Sibling> siblings = new ArrayList<>();
         for (int count = in.readBlockCount(); count > 0; count = in.readBlockCount()) {
             for (int i = 0; i < count; i++) {

@@ -66,7 +66,8 @@ class ChangeEventWriterTest {
                 nanos[way] = Math.min(nanos[way], System.nanoTime() - start);
             }
         }
-        System.out.printf("change event encoding, one items row: Avro's writer %.2f µs, direct writer %.2f µs (%.1fx)%n",
+        System.out.printf(
+                "change event encoding, one items row: Avro's writer %.2f µs, direct writer %.2f µs (%.1fx)%n",
                 nanos[0] / 20_000 / 1e3, nanos[1] / 20_000 / 1e3, (double) nanos[0] / nanos[1]);
         assertThat(last[1]).isEqualTo(last[0]);
     }

@@ -133,7 +133,8 @@ class EventCodecTest {
                 .setAfter(List.of(new Column("id", "int8", new Datum(id)),
                         new Column("k", "int4", new Datum(42)),
                         new Column("v", "text", new Datum("d6ea4b2a5ef12b4a1ffd1e8e36a17b0f")),
-                        new Column("updated_at", "timestamptz", new Datum(new TimestampTzValue(1_700_000_000_123_456L)))))
+                        new Column("updated_at", "timestamptz",
+                                new Datum(new TimestampTzValue(1_700_000_000_123_456L)))))
                 .setUnchangedToastColumns(List.of()).setChangedColumns(null)
                 .setVersion(new RowVersion(Map.of("a", 12_345L), 1_700_000_000_000_001L, "a")).setColumnStates(null)
                 .setSource(new SourceTransaction(731L, 0x16B3748L, 1_700_000_000_000_000L, 0, true)).build();
