@@ -34,6 +34,11 @@ public final class BenchCommand implements Callable<Integer> {
             + " 1 with --quick).")
     Integer repetitions;
 
+    @Option(names = "--lag-rate", paramLabel = "TX_PER_S", description = "Single-row transactions a second written"
+            + " on a in the steady-lag scenario (default: 2000, the issue's rate; lower ones show the lag of a machine"
+            + " that is not saturated).")
+    Integer lagRate;
+
     @Option(names = "--only", split = ",", paramLabel = "SCENARIO", description = "Run only these scenarios: "
             + "backlog-single, backlog-batch, backlog-updates, steady-lag, write-overhead, conflicts.")
     List<String> only = List.of();
@@ -68,6 +73,12 @@ public final class BenchCommand implements Callable<Integer> {
             setLevel("io.concord", Level.WARN);
             setLevel("org.apache.kafka.streams.StreamsConfig", Level.ERROR);
             setLevel("org.apache.kafka.controller", Level.ERROR);
+        }
+        if (lagRate != null) {
+            if (lagRate < 1 || lagRate > 100_000) {
+                throw new ParameterException(spec.commandLine(), "--lag-rate must be 1..100000 tx/s, got " + lagRate);
+            }
+            settings = settings.withLagRate(lagRate);
         }
         PrintWriter out = spec.commandLine().getOut();
         Benchmark benchmark = new Benchmark(settings, scenarios, new Progress(spec.commandLine().getErr()));

@@ -46,6 +46,13 @@ record BenchSettings(
                 overheadClients, overheadDuration, hotRows, conflictDuration, conflictWritersPerDc, applyTimeout);
     }
 
+    /** The same with the steady-lag scenario's writer at {@code transactionsPerSecond}. */
+    BenchSettings withLagRate(int transactionsPerSecond) {
+        return new BenchSettings(repetitions, singleRowTransactions, batchTransactions, rowsPerBatchTransaction,
+                updates, updatedRows, transactionsPerSecond, lagDuration, lagWarmup, lagWriters, overheadClients,
+                overheadDuration, hotRows, conflictDuration, conflictWritersPerDc, applyTimeout);
+    }
+
     BenchSettings withRepetitions(int repetitions) {
         return new BenchSettings(repetitions, singleRowTransactions, batchTransactions, rowsPerBatchTransaction,
                 updates, updatedRows, lagRate, lagDuration, lagWarmup, lagWriters, overheadClients, overheadDuration, hotRows,

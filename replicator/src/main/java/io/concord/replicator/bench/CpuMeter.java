@@ -36,7 +36,7 @@ final class CpuMeter {
     private static final String APPLY = "concord apply (stream)";
     private static final String APPLY_WORKER = "concord apply (worker)";
     private static final String CLIENTS = "kafka client threads";
-    private static final String BROKER = "kafka broker";
+    static final String BROKER = "kafka broker";
     private static final String JIT = "jvm jit";
     private static final String GC = "jvm gc";
     private static final String JVM_REST = "jvm other (ended threads)";

@@ -57,6 +57,7 @@ final class SteadyLagScenario implements Scenario {
         for (String system : Scenario.order(repetition)) {
             runOnce(system, result);
         }
+        new KafkaFloor(cluster, settings, progress).measure(result);
         result.note("before each run, " + settings.lagWarmup().toSeconds() + " s of the same writes (rows not"
                 + " measured) and a wait until b has them, so that a cold start's first seconds are not measured (the JIT"
                 + " may still be compiling: see jvm jit in the cpu line)");

@@ -69,6 +69,10 @@ class BenchIT {
                             .containsExactlyInAnyOrderElementsOf(id.equals("backlog-batch")
                                     ? List.of("row", "row+version") : List.of("row", "row+version",
                                     "lock+read+row+version"));
+                } else if (metric.get("name").asText().startsWith("kafka alone")) {
+                    assertThat(id).as(name).isEqualTo("steady-lag");
+                    assertThat(systems).as(name + ": the broker's own work, no replication")
+                            .containsExactlyInAnyOrderElementsOf(KafkaFloor.SHAPES.stream().map(KafkaFloor.Shape::name).toList());
                 } else if (CONCORD_ONLY.contains(metric.get("name").asText())) {
                     assertThat(systems).as(name + ": Concord's own step").containsExactly("concord");
                 } else if (COMPARED.contains(id)) {
@@ -94,6 +98,10 @@ class BenchIT {
                 assertThat(scenario.get("metrics").findValuesAsText("name")).as(id)
                         .contains("postgres alone: write rate");
             }
+            if (id.equals("steady-lag")) {
+                assertThat(scenario.get("metrics").findValuesAsText("name")).as(id)
+                        .contains("kafka alone: lag p50", "kafka alone: lag p99", "kafka alone: broker cpu per window");
+            }
             assertThat(out.toString()).as("the table has a section for " + id).contains(scenario.get("title").asText());
         }
         assertThat(ids).containsExactlyElementsOf(Benchmark.SCENARIOS);
@@ -114,6 +122,19 @@ class BenchIT {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("unknown scenario", "steady-lag", "conflicts");
+        assertThat(dir.resolve("x.json")).doesNotExist();
+    }
+
+    @Test
+    void aLagRateOutOfRangeIsRefusedNamingTheOption() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = ConcordCli.commandLine();
+        cli.setErr(new PrintWriter(err));
+
+        int exit = cli.execute("bench", "--lag-rate", "0", "--json", dir.resolve("x.json").toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--lag-rate must be 1..100000 tx/s, got 0");
         assertThat(dir.resolve("x.json")).doesNotExist();
     }
 
