@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * {@code .env.example}; and for each Concord service, a concord.yaml mounted where the image reads it that
  * passes Concord's validation with the service's environment, whose PostgreSQL and Kafka are services of the
  * file on the ports they listen on, whose http.port is the one published and health-checked, and whose peers
- * are the other DCs of the file.
+ * are the other DCs of the file; every Kafka broker retries a transaction's first produce after 1 ms.
  */
 final class ComposeCheck {
 
@@ -101,8 +101,16 @@ final class ComposeCheck {
         return deployment;
     }
 
+    /** The retry of a produce that opens a transaction while the last one's markers are written (README, Benchmark). */
+    static final String TXN_RETRY_BACKOFF = "KAFKA_ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS";
+
     private static void checkService(DeployTree tree, Path file, ComposeFile.Service service, Set<String> names,
             Set<String> volumes, Map<String, String> variables, String at, Problems problems) {
+        if (service.rawEnvironment().containsKey("KAFKA_PROCESS_ROLES")
+                && !"1".equals(service.rawEnvironment().get(TXN_RETRY_BACKOFF))) {
+            problems.add(at, "is a Kafka broker without " + TXN_RETRY_BACKOFF + ": 1 (its default, 20 ms, stalls"
+                    + " capture's batches that open right after a commit)");
+        }
         JsonNode build = service.node().path("build");
         String imageName = service.node().path("image").asText("");
         if (!build.isMissingNode()) {

@@ -96,6 +96,9 @@ class DeployFilesTest {
                 new Breakage("compose: Concord gets another DC's password", "compose.yaml",
                         passwordB + "\n      KAFKA_BOOTSTRAP", passwordA + "\n      KAFKA_BOOTSTRAP",
                         "its postgres.password is not the one postgres-b is created with"),
+                new Breakage("compose: a broker with Kafka's 20 ms transaction retry", "compose.shared-kafka.yaml",
+                        "      KAFKA_ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS: 1\n", "",
+                        "is a Kafka broker without KAFKA_ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS: 1"),
                 new Breakage("compose: an image without a version", "compose.yaml", "image: postgres:17",
                         "image: postgres", "image postgres is not pinned"),
                 // concord.yaml
