@@ -72,7 +72,8 @@ class BenchIT {
                 } else if (metric.get("name").asText().startsWith("kafka alone")) {
                     assertThat(id).as(name).isEqualTo("steady-lag");
                     assertThat(systems).as(name + ": the broker's own work, no replication")
-                            .containsExactlyInAnyOrderElementsOf(KafkaFloor.SHAPES.stream().map(KafkaFloor.Shape::name).toList());
+                            .containsExactlyInAnyOrderElementsOf(
+                                    KafkaFloor.SHAPES.stream().map(KafkaFloor.Shape::name).toList());
                 } else if (CONCORD_ONLY.contains(metric.get("name").asText())) {
                     assertThat(systems).as(name + ": Concord's own step").containsExactly("concord");
                 } else if (COMPARED.contains(id)) {
