@@ -73,8 +73,8 @@ final class KafkaFloor {
         result.note("kafka alone: the broker without PostgreSQL or Concord — " + settings.lagRate() + " records/s of "
                 + RECORD_BYTES + " bytes for " + duration.toSeconds() + " s, published as capture publishes (one"
                 + " transaction per window, 10 ms being capture.max-batch-delay's default; or, last, no transactions:"
-                + " an idempotent producer flushed per window) and read as apply reads (read_committed); lag = time read"
-                + " minus the time the record was due at the writer's rate; broker cpu per window = the broker's"
+                + " an idempotent producer flushed per window) and read as apply reads (read_committed); lag = time"
+                + " read minus the time the record was due at the writer's rate; broker cpu per window = the broker's"
                 + " threads' CPU meanwhile, per transaction (or flush)");
     }
 

@@ -115,28 +115,28 @@ class BenchIT {
 
     @Test
     void anUnknownScenarioIsRefusedNamingTheKnownOnes() {
-        StringWriter err = new StringWriter();
-        CommandLine cli = ConcordCli.commandLine();
-        cli.setErr(new PrintWriter(err));
-
-        int exit = cli.execute("bench", "--only", "backlog-single,nope", "--json", dir.resolve("x.json").toString());
-
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown scenario", "steady-lag", "conflicts");
-        assertThat(dir.resolve("x.json")).doesNotExist();
+        assertThat(refused("--only", "backlog-single,nope")).contains("unknown scenario", "steady-lag", "conflicts");
     }
 
     @Test
     void aLagRateOutOfRangeIsRefusedNamingTheOption() {
+        assertThat(refused("--lag-rate", "0")).contains("--lag-rate must be 1..100000 tx/s, got 0");
+    }
+
+    /** Runs {@code concord bench} with these options, expecting a usage error and no JSON; returns its stderr. */
+    private String refused(String... options) {
         StringWriter err = new StringWriter();
         CommandLine cli = ConcordCli.commandLine();
         cli.setErr(new PrintWriter(err));
+        List<String> args = new ArrayList<>(List.of("bench"));
+        args.addAll(List.of(options));
+        args.addAll(List.of("--json", dir.resolve("x.json").toString()));
 
-        int exit = cli.execute("bench", "--lag-rate", "0", "--json", dir.resolve("x.json").toString());
+        int exit = cli.execute(args.toArray(String[]::new));
 
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("--lag-rate must be 1..100000 tx/s, got 0");
+        assertThat(exit).as(err.toString()).isEqualTo(2);
         assertThat(dir.resolve("x.json")).doesNotExist();
+        return err.toString();
     }
 
     private static Set<String> fieldNames(JsonNode node) {
