@@ -16,6 +16,8 @@ final class Benchmark {
 
     /** At most this many warm-up backlogs (6-11 s each): after five, measured runs agreed within a few percent. */
     private static final int JVM_WARM_UP_MAX_ROUNDS = 5;
+    /** At most this many unmeasured steady runs before scenario 4 (40 s each): the JIT settled after two or three. */
+    private static final int STEADY_WARM_UP_MAX_RUNS = 3;
 
     /** Scenario ids in the order they run. */
     static final List<String> SCENARIOS = List.of("backlog-single", "backlog-batch", "backlog-updates", "steady-lag",
@@ -63,7 +65,7 @@ final class Benchmark {
 
     private void runAll(BenchCluster cluster, List<ScenarioResult> results, boolean quick) throws Exception {
         environment.put("postgresql", cluster.postgresVersion() + " (a and b embedded, fsync on)");
-        List<Scenario> scenarios = scenarios(cluster);
+        List<Scenario> scenarios = scenarios(cluster, quick);
         // Whatever the selection: `--only steady-lag` on a cold JVM measured the JIT (14-16 s of CPU in a 30 s run,
         // lag p50 55 ms against 32 ms warm), not Concord.
         if (!scenarios.isEmpty()) {
@@ -103,12 +105,12 @@ final class Benchmark {
         }
     }
 
-    private List<Scenario> scenarios(BenchCluster cluster) {
+    private List<Scenario> scenarios(BenchCluster cluster, boolean quick) {
         List<Scenario> all = List.of(
                 new BacklogScenario(cluster, settings, BacklogScenario.Kind.SINGLE_ROW_INSERTS, progress),
                 new BacklogScenario(cluster, settings, BacklogScenario.Kind.BATCHED_INSERTS, progress),
                 new BacklogScenario(cluster, settings, BacklogScenario.Kind.UPDATES, progress),
-                new SteadyLagScenario(cluster, settings, progress),
+                new SteadyLagScenario(cluster, settings, progress, quick ? 1 : STEADY_WARM_UP_MAX_RUNS),
                 new WriteOverheadScenario(cluster, settings, progress),
                 new ConflictScenario(cluster, settings, progress));
         return all.stream().filter(scenario -> only.isEmpty() || only.contains(scenario.id())).toList();
