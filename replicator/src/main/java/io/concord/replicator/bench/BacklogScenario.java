@@ -118,12 +118,9 @@ final class BacklogScenario implements Scenario {
                 + " after the subscription is enabled, inside the timed window");
     }
 
-    /** A warm-up backlog during which the JIT compilers spent less CPU than this counts as run on a compiled JVM. */
-    static final long JIT_SETTLED_MILLIS = 2_000;
-
     /**
      * Unmeasured Concord runs of a small single-row backlog, until one passes with the JIT compilers nearly done
-     * (their threads spent less than {@link #JIT_SETTLED_MILLIS} of CPU in it), at most {@code maxRounds}; returns
+     * (their threads spent less than {@link JitWarmUp#SETTLED_MILLIS} of CPU in it), at most {@code maxRounds}; returns
      * how many ran. In a fresh JVM the JIT took about a third of the machine's CPU during the first backlog (perf:
      * C2 35% of samples), a cost a running replicator pays once, at start. One warm-up backlog was not enough:
      * the next three measured runs still compiled for 2-4 s each and applied 28-36k rows/s against 44-52k after
@@ -133,22 +130,16 @@ final class BacklogScenario implements Scenario {
     static int warmUpJvm(BenchCluster cluster, BenchSettings settings, Progress progress, int maxRounds)
             throws Exception {
         BenchSettings small = settings.forJvmWarmUp();
-        for (int round = 1; ; round++) {
+        return JitWarmUp.until(progress, "jvm warm-up", maxRounds, round -> {
             BacklogScenario warmUp = new BacklogScenario(cluster, small, Kind.SINGLE_ROW_INSERTS, progress, true);
             ScenarioResult discarded = new ScenarioResult(warmUp.id(), "", Map.of());
             progress.log("jvm warm-up %d: one unmeasured Concord backlog of %,d single-row tx", round,
                     small.singleRowTransactions());
-            long jitBefore = CpuMeter.jitNanos();
             warmUp.runOnce("concord", discarded);
             if (discarded.error() != null) {
                 throw new IllegalStateException("the JVM warm-up run went wrong: " + discarded.error());
             }
-            long jitMillis = (CpuMeter.jitNanos() - jitBefore) / 1_000_000;
-            progress.log("jvm warm-up %d: the JIT compilers spent %.2f s of CPU", round, jitMillis / 1e3);
-            if (jitMillis < JIT_SETTLED_MILLIS || round >= maxRounds) {
-                return round;
-            }
-        }
+        });
     }
 
     private void runOnce(String system, ScenarioResult result) throws Exception {

@@ -16,8 +16,11 @@ final class Benchmark {
 
     /** At most this many warm-up backlogs (6-11 s each): after five, measured runs agreed within a few percent. */
     private static final int JVM_WARM_UP_MAX_ROUNDS = 5;
-    /** At most this many unmeasured steady runs before scenario 4 (40 s each): the JIT settled after two or three. */
-    private static final int STEADY_WARM_UP_MAX_RUNS = 3;
+    /**
+     * At most this many unmeasured Concord runs of their own load before scenarios 4 and 5 (40 and 22 s each): the JIT
+     * settled after two or three.
+     */
+    private static final int LOAD_WARM_UP_MAX_RUNS = 3;
 
     /** Scenario ids in the order they run. */
     static final List<String> SCENARIOS = List.of("backlog-single", "backlog-batch", "backlog-updates", "steady-lag",
@@ -72,7 +75,7 @@ final class Benchmark {
             int rounds = BacklogScenario.warmUpJvm(cluster, settings, progress, quick ? 1 : JVM_WARM_UP_MAX_ROUNDS);
             environment.put("jvm_warm_up", "%d unmeasured Concord backlog(s) of %d single-row tx before the first"
                     .formatted(rounds, settings.forJvmWarmUp().singleRowTransactions()) + " scenario, until the JIT"
-                    + " compilers spent less than " + BacklogScenario.JIT_SETTLED_MILLIS + " ms of CPU in one");
+                    + " compilers spent less than " + JitWarmUp.SETTLED_MILLIS + " ms of CPU in one");
         }
         for (Scenario scenario : scenarios) {
             ScenarioResult result = new ScenarioResult(scenario.id(), scenario.title(), scenario.parameters());
@@ -110,8 +113,8 @@ final class Benchmark {
                 new BacklogScenario(cluster, settings, BacklogScenario.Kind.SINGLE_ROW_INSERTS, progress),
                 new BacklogScenario(cluster, settings, BacklogScenario.Kind.BATCHED_INSERTS, progress),
                 new BacklogScenario(cluster, settings, BacklogScenario.Kind.UPDATES, progress),
-                new SteadyLagScenario(cluster, settings, progress, quick ? 1 : STEADY_WARM_UP_MAX_RUNS),
-                new WriteOverheadScenario(cluster, settings, progress),
+                new SteadyLagScenario(cluster, settings, progress, quick ? 1 : LOAD_WARM_UP_MAX_RUNS),
+                new WriteOverheadScenario(cluster, settings, progress, quick ? 1 : LOAD_WARM_UP_MAX_RUNS),
                 new ConflictScenario(cluster, settings, progress));
         return all.stream().filter(scenario -> only.isEmpty() || only.contains(scenario.id())).toList();
     }

@@ -57,10 +57,7 @@ final class SteadyLagScenario implements Scenario {
     @Override
     public void run(int repetition, ScenarioResult result) throws Exception {
         if (repetition == 0) {
-            int runs = warmUpJvm();
-            result.note("before the first repetition, " + runs + " unmeasured Concord run(s) of the same load warm the"
-                    + " JVM up, until the JIT compilers spent less than " + BacklogScenario.JIT_SETTLED_MILLIS
-                    + " ms of CPU in one (at most " + warmUpMaxRuns + ")");
+            result.note(JitWarmUp.note("the same load", warmUpJvm(), warmUpMaxRuns));
         }
         for (String system : Scenario.order(repetition)) {
             runOnce(system, result);
@@ -78,24 +75,17 @@ final class SteadyLagScenario implements Scenario {
     }
 
     /**
-     * Unmeasured Concord runs until one leaves the JIT under {@link BacklogScenario#JIT_SETTLED_MILLIS}; returns how
-     * many ran. The bench's JVM warm-up runs backlogs, whose batches are large; a steady stream makes small ones all
-     * the time — a Kafka transaction every few milliseconds, apply's small batches — code the JIT had not compiled
-     * yet: in three sets of three repetitions without these runs, Concord's runs took 6.4-8.2 s, 4.5-6.4 s and
-     * 1.4-1.8 s of the two cores' CPU in the JIT, in that order (session 15), a cost a running replicator pays once,
-     * at its start.
+     * Unmeasured Concord runs of this load ({@link JitWarmUp}); returns how many ran. The bench's JVM warm-up runs
+     * backlogs, whose batches are large; a steady stream makes small ones all the time — a Kafka transaction every
+     * few milliseconds, apply's small batches — code the JIT had not compiled yet: in three sets of three repetitions
+     * without these runs, Concord's runs took 6.4-8.2 s, 4.5-6.4 s and 1.4-1.8 s of the two cores' CPU in the JIT, in
+     * that order (session 15).
      */
     private int warmUpJvm() throws Exception {
-        for (int run = 1; ; run++) {
-            progress.log("%s: JVM warm-up %d, one unmeasured Concord run (its lines follow)", id(), run);
-            long jitBefore = CpuMeter.jitNanos();
+        return JitWarmUp.until(progress, id() + ": JVM warm-up", warmUpMaxRuns, round -> {
+            progress.log("%s: JVM warm-up %d, one unmeasured Concord run (its lines follow)", id(), round);
             runOnce("concord", new ScenarioResult(id(), title(), parameters()));
-            long jitMillis = (CpuMeter.jitNanos() - jitBefore) / 1_000_000;
-            progress.log("%s: JVM warm-up %d: the JIT compilers spent %.2f s of CPU", id(), run, jitMillis / 1e3);
-            if (jitMillis < BacklogScenario.JIT_SETTLED_MILLIS || run >= warmUpMaxRuns) {
-                return run;
-            }
-        }
+        });
     }
 
     /** Writes at the scenario's rate for the warm-up time, ids far above the measured ones, until b has them. */

@@ -16,8 +16,10 @@ final class WriteOverheadScenario implements Scenario {
     private final BenchCluster cluster;
     private final BenchSettings settings;
     private final Progress progress;
+    private final int warmUpMaxRuns;
 
-    WriteOverheadScenario(BenchCluster cluster, BenchSettings settings, Progress progress) {
+    WriteOverheadScenario(BenchCluster cluster, BenchSettings settings, Progress progress, int warmUpMaxRuns) {
+        this.warmUpMaxRuns = warmUpMaxRuns;
         this.cluster = cluster;
         this.settings = settings;
         this.progress = progress;
@@ -45,8 +47,7 @@ final class WriteOverheadScenario implements Scenario {
     @Override
     public void run(int repetition, ScenarioResult result) throws Exception {
         if (repetition == 0) {
-            warmUp();
-            result.note("before the first repetition, one unmeasured Concord run of the same load warms the JVM up");
+            result.note(JitWarmUp.note("the same load", warmUp(), warmUpMaxRuns));
         }
         Map<String, Double> tps = new LinkedHashMap<>();
         tps.put("none", measure("none"));
@@ -63,16 +64,16 @@ final class WriteOverheadScenario implements Scenario {
     }
 
     /**
-     * One unmeasured Concord run. The bench's JVM warm-up runs backlogs, whose batches are large; this load makes
-     * small ones all the time (capture's INSERT path, a Kafka transaction every few milliseconds, apply's small
-     * batches), code the JIT had not compiled yet: without this run it took 3–6 s of the two cores' CPU during
-     * Concord's measured 20 s (the cpu line's jvm jit), a cost a running replicator pays once, at its start.
+     * Unmeasured Concord runs of this load ({@link JitWarmUp}); returns how many ran. The bench's JVM warm-up runs
+     * backlogs, whose batches are large; this load makes small ones all the time (capture's INSERT path, a Kafka
+     * transaction every few milliseconds, apply's small batches), code the JIT had not compiled yet: without a
+     * warm-up run it took 3-6 s of the two cores' CPU during Concord's measured 20 s (the cpu line's jvm jit), and
+     * after one, run alone, still 5.5-6.1 s (session 15).
      */
-    private void warmUp() throws Exception {
-        long jitBefore = CpuMeter.jitNanos();
-        double tps = measure("concord");
-        progress.log("%s: JVM warm-up, one unmeasured Concord run: %,.0f TPS, the JIT compilers spent %.2f s of CPU",
-                id(), tps, (CpuMeter.jitNanos() - jitBefore) / 1e9);
+    private int warmUp() throws Exception {
+        return JitWarmUp.until(progress, id() + ": JVM warm-up", warmUpMaxRuns,
+                round -> progress.log("%s: JVM warm-up %d, one unmeasured Concord run: %,.0f TPS", id(), round,
+                        measure("concord")));
     }
 
     private double measure(String system) throws Exception {
