@@ -20,7 +20,8 @@ public final class ApplyTopology {
 
     static final String SOURCE = "peer-changes";
     static final String PROCESSOR = "apply";
-    private static final int FETCH_WAIT_MILLIS = 200;
+    /** How long a fetch of apply's consumer waits on the broker while nothing new is committed (see below). */
+    public static final int FETCH_WAIT_MILLIS = 200;
     private static final long POLL_MILLIS = 5;
 
     private ApplyTopology() {

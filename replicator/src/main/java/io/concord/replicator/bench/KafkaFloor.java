@@ -1,5 +1,6 @@
 package io.concord.replicator.bench;
 
+import io.concord.replicator.apply.ApplyTopology;
 import io.concord.replicator.embedded.PostgresServer;
 import io.concord.replicator.publish.TopicManager;
 import io.concord.replicator.publish.TransactionalPublisher;
@@ -18,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -49,8 +49,6 @@ final class KafkaFloor {
             new Shape("flush every 10 ms, no tx", Duration.ofMillis(10), false));
     /** Records of about a bench row's change event. */
     private static final int RECORD_BYTES = 200;
-    /** As apply's consumer waits on the broker (ApplyTopology). */
-    private static final int FETCH_WAIT_MILLIS = 200;
     /** Each shape's run at most (12,000 records at the rate: enough for a p99). */
     private static final Duration LONGEST = Duration.ofSeconds(6);
 
@@ -133,7 +131,7 @@ final class KafkaFloor {
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_WAIT_MILLIS);
+        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, ApplyTopology.FETCH_WAIT_MILLIS);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         consumer.assign(List.of(new TopicPartition(topic, 0)));
@@ -227,21 +225,15 @@ final class KafkaFloor {
         }
     }
 
-    /** Capture's producer settings without the transactional id: idempotent, flushed per window. */
+    /** Capture's producer without the transactional id: idempotent, flushed per window. */
     private static final class Flushes implements Sender {
         private final String topic;
         private final KafkaProducer<byte[], byte[]> producer;
 
         Flushes(Properties client, String topic) {
             this.topic = topic;
-            Properties properties = new Properties();
-            properties.putAll(client);
-            properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            properties.put(ProducerConfig.ACKS_CONFIG, "all");
-            properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-            properties.put(ProducerConfig.LINGER_MS_CONFIG, "1");
-            properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-            producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+            producer = new KafkaProducer<>(TransactionalPublisher.producerProperties(client), new ByteArraySerializer(),
+                    new ByteArraySerializer());
         }
 
         @Override

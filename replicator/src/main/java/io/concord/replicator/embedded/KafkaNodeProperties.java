@@ -63,11 +63,12 @@ final class KafkaNodeProperties {
         props.setProperty("num.network.threads", "2");
         props.setProperty("num.io.threads", "4");
         props.setProperty("num.recovery.threads.per.data.dir", "1");
-        // Transactions v2 (Kafka 4's default): a produce that opens a transaction right after the previous one's commit
-        // meets CONCURRENT_TRANSACTIONS until the commit markers are written, and the broker retries it after this
-        // backoff — 20 ms by default, a stall capture's next batch (or heartbeat) pays whole. Kafka alone in bench
-        // scenario 4, transactions every 10 ms: lag p99 44-51 ms in two runs of three with 20, 19 ms with 1; with 2 ms
-        // windows the producer committed 955-1,546 times in 6 s instead of 3,000 (KAFKA-20000).
+        // Transactions v2 (Kafka 4's default): a produce that opens a transaction right after the previous one's
+        // commit meets CONCURRENT_TRANSACTIONS until the commit markers are written, and the broker retries it after
+        // this backoff — 20 ms by default, a stall capture's next batch (or heartbeat) pays whole. Kafka alone in
+        // bench scenario 4, transactions every 10 ms: lag p99 44-51 ms in two runs of three with 20, 17-22 ms
+        // (medians) with 1; with 2 ms windows the producer committed 955-1,546 times in 6 s instead of 3,000
+        // (KAFKA-20000).
         props.setProperty("add.partitions.to.txn.retry.backoff.ms", "1");
 
         overrides.forEach(props::setProperty);
