@@ -167,7 +167,7 @@ public final class ApplyService implements AutoCloseable {
             properties.setProperty("password", config.postgres().password());
         }
         properties.setProperty("ApplicationName", "concord-apply-" + config.dc());
-        return SessionOptions.applyApplyTo(DriverManager.getConnection(config.postgres().url(), properties));
+        return SessionOptions.applyTo(DriverManager.getConnection(config.postgres().url(), properties));
     }
 
     private Properties kafkaProperties(String role) {

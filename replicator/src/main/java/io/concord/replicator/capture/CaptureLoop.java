@@ -46,11 +46,19 @@ import org.slf4j.LoggerFactory;
  *   <li>persist the new row states and the progress (last whole transaction, clock) in one
  *       PostgreSQL transaction, fenced by this instance's epoch; each state only over the one it was
  *       computed from;</li>
- *   <li>only then confirm the slot's flushed LSN, up to the last whole transaction.</li>
+ *   <li>only then confirm the slot's flushed LSN, up to the last whole transaction, once step 3's commit is
+ *       on disk.</li>
  * </ol>
  * The slot never moves past a change that is not on Kafka, so nothing committed is lost; a
  * crash before step 3 replays WAL into the same versions (see {@link ChangeVersioner}), so what
  * is published twice is identical.
+ *
+ * <p>Step 3 commits with {@code synchronous_commit = off} (set for capture's session, {@link
+ * io.concord.replicator.store.SessionOptions}): the commit is visible at once and reaches disk with the next WAL
+ * flush, the WAL writer's or any synchronous commit's — capture does not wait for an fsync of its own in every
+ * batch. A crash of PostgreSQL that loses such a commit is a crash before step 3, for the last few batches instead
+ * of one, which is why step 4 waits until the flushed WAL covers the commit ({@link DurableConfirms}). Whatever
+ * saw the lost states (apply on this DC, reading them) committed after them in the same WAL and is lost with them.
  *
  * <p>Apply stores the states of the rows it settles, in its own transactions. Capture reads a row's
  * state when a batch first needs it; if apply stores one after that read and before the batch's states
@@ -77,6 +85,11 @@ final class CaptureLoop {
             "SELECT coalesce(sum(xmin::text::bigint), 0) FROM concord.apply_progress";
     /** A readPending that returned nothing sooner than this did not wait on the socket (see {@link #run}). */
     private static final long IDLE_READ_WAITED_NANOS = 500_000;
+    /**
+     * How often the WAL's flushed position is read while a confirmation waits for it and no batch saves progress
+     * (which reads it in the same statement): the WAL writer flushes every {@code wal_writer_delay}, 200 ms.
+     */
+    private static final long FLUSH_CHECK_MILLIS = 20;
 
     private final DcId dc;
     private final CapturedTables tables;
@@ -120,6 +133,10 @@ final class CaptureLoop {
     private long nextHeartbeatMillis;
     private Lsn pendingConfirm;
     private Lsn savedProgress;
+    /** Slot positions waiting for the flush of the states committed before them (see the class comment). */
+    private final DurableConfirms durable = DurableConfirms.afterEarlierCommits();
+    /** When the flushed WAL position is read next while confirmations wait and no batch reads it (clock millis). */
+    private long nextFlushCheckMillis;
 
     CaptureLoop(DcId dc, CapturedTables tables, Connection state, RowStateStore rowStates,
             CaptureProgressStore progressStore, CaptureProgressStore.Progress progress, long epoch,
@@ -497,8 +514,10 @@ final class CaptureLoop {
         // The held-back event's state is in `dirty` too; persisting it before the event is out is
         // harmless: a replay finds it at the event's own position and reuses its version.
         boolean saving = !dirty.isEmpty() || !deadLetters.isEmpty() || !lastWholeTransaction.equals(savedProgress);
+        CaptureProgressStore.WalPositions seen = null;
         if (saving) {
-            progressStore.save(state, settings.slot(), epoch, lastWholeTransaction, clockAtLastCommit);
+            // Read before this batch's commit, after the earlier ones: what it says of the WAL covers those.
+            seen = progressStore.save(state, settings.slot(), epoch, lastWholeTransaction, clockAtLastCommit);
             Set<RowKey> moved = rowStates.replace(state, dirty, this::baseOf);
             if (!moved.isEmpty()) {
                 publisher.abort();
@@ -519,7 +538,7 @@ final class CaptureLoop {
         }
         stopwatch.done(CapturePhases.Phase.KAFKA_COMMIT);
         if (saving) {
-            state.commit();
+            state.commit(); // asynchronous: see the class comment
             dirty.clear();
             deadLetters.clear();
             savedProgress = lastWholeTransaction;
@@ -527,11 +546,21 @@ final class CaptureLoop {
             state.commit(); // ends the transaction of the batch's reads, if any (no round trip when none is open)
         }
         stopwatch.done(CapturePhases.Phase.PG_COMMIT);
-        // Safe even while a later transaction is still open: it commits after this point, so the
+        // Confirming is safe even while a later transaction is still open: it commits after this point, so the
         // server sends it again whole after a restart.
-        if (pendingConfirm != null) {
-            confirm(stream, pendingConfirm);
-            pendingConfirm = null;
+        Lsn release = seen == null ? null : durable.observed(seen.insert(), seen.flushed());
+        if (saving) {
+            durable.committed(pendingConfirm);
+        } else if (pendingConfirm != null) {
+            Lsn now = durable.nothingCommitted(pendingConfirm);
+            release = now != null ? now : release;
+        }
+        pendingConfirm = null;
+        if (release != null) {
+            confirm(stream, release);
+        }
+        if (!saving) {
+            confirmFlushed(stream);
         }
         // Every commit before a fence in the WAL came before it in the stream, and is persisted by now.
         fencesInBatch.forEach(fences::passed);
@@ -549,10 +578,29 @@ final class CaptureLoop {
         }
     }
 
+    /**
+     * Confirms what waits for a flush, if the flushed position has reached it: read here at most every
+     * {@link #FLUSH_CHECK_MILLIS} when no batch saving progress reads it (an idle slot, a stream of changes to other
+     * tables).
+     */
+    private void confirmFlushed(PgOutputStream stream) throws SQLException {
+        if (!durable.waiting() || wallClock.millis() < nextFlushCheckMillis) {
+            return;
+        }
+        nextFlushCheckMillis = wallClock.millis() + FLUSH_CHECK_MILLIS;
+        CaptureProgressStore.WalPositions now = progressStore.walPositions(state);
+        state.commit();
+        Lsn release = durable.observed(now.insert(), now.flushed());
+        if (release != null) {
+            confirm(stream, release);
+        }
+    }
+
     private void advanceIdleSlot(PgOutputStream stream) throws SQLException {
-        // Nothing in flight and everything read is handled: the slot may move to the server's
-        // latest position even when the WAL held nothing for us (other tables, other databases).
-        if (transaction == null) {
+        confirmFlushed(stream);
+        // Nothing in flight, everything read is handled and on disk: the slot may move to the server's latest
+        // position even when the WAL held nothing for us (other tables, other databases).
+        if (transaction == null && !durable.waiting()) {
             Lsn received = stream.lastReceivedLsn();
             if (received.isAfter(confirmed)) {
                 confirm(stream, received);

@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -138,6 +140,44 @@ public final class EmbeddedPostgresServer implements PostgresServer {
         LOG.info("PostgreSQL {} stopped in {} ms", name, Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 
+    /**
+     * Kills the server as a crash of its machine would, as far as PostgreSQL's data can tell: every process with
+     * SIGKILL, no checkpoint, and the WAL still in shared memory (asynchronous commits not yet flushed) lost.
+     * {@link #start()} then recovers from the WAL on disk. For tests of what survives a crash.
+     */
+    public synchronized void crash() {
+        if (postgres == null) {
+            return;
+        }
+        Optional<ProcessHandle> postmaster = ProcessHandle.of(postmasterPid);
+        List<ProcessHandle> processes = new ArrayList<>();
+        postmaster.ifPresent(process -> {
+            processes.add(process);
+            process.descendants().forEach(processes::add);
+        });
+        processes.forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + EXIT_TIMEOUT.toNanos();
+        for (ProcessHandle process : processes) {
+            while (ProcessLiveness.isRunning(process)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("PostgreSQL " + name + ": process " + process.pid()
+                            + " outlived SIGKILL for " + EXIT_TIMEOUT);
+                }
+                pause();
+            }
+        }
+        try {
+            // Releases zonky's lock on the data directory. Its pg_ctl stop finds no server and logs an error.
+            LOG.info("PostgreSQL {}: killed; zonky's pg_ctl stop, next, fails (nothing is left to stop)", name);
+            postgres.close();
+        } catch (IOException e) {
+            LOG.debug("PostgreSQL {}: closing after the crash: {}", name, e.getMessage());
+        } finally {
+            postgres = null;
+        }
+        LOG.info("PostgreSQL {} crashed on purpose (SIGKILL to {} processes)", name, processes.size());
+    }
+
     @Override
     public synchronized boolean isRunning() {
         return postgres != null;
@@ -194,12 +234,16 @@ public final class EmbeddedPostgresServer implements PostgresServer {
                 throw new IllegalStateException("PostgreSQL " + name + " (postmaster pid " + postmasterPid
                         + ") still ran " + EXIT_TIMEOUT + " after pg_ctl stop; it was killed");
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for PostgreSQL " + name + " to stop", e);
-            }
+            pause();
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for PostgreSQL " + name + " to stop", e);
         }
     }
 

@@ -72,31 +72,50 @@ public final class CaptureProgressStore {
         }
     }
 
+    /** The server's WAL insert and flush positions, read together. */
+    public record WalPositions(Lsn insert, Lsn flushed) {
+    }
+
     /**
      * Records that capture of {@code slot} has reached {@code lsn} with its clock at {@code hlc}, if
      * {@code epoch} is still the slot's epoch. Progress never moves back: a WAL replay after a restart
      * passes positions already recorded, and they stay recorded, as does the larger clock.
      *
+     * @return the server's WAL positions as the statement ran: capture learns from them, without a round trip
+     *     of its own, whether its earlier asynchronous commits are on disk yet
      * @throws CaptureFencedException if another instance has claimed the slot since {@code epoch}:
      *     roll back and stop, this instance must write nothing more
      */
-    public void save(Connection connection, String slot, long epoch, Lsn lsn, long hlc) throws SQLException {
+    public WalPositions save(Connection connection, String slot, long epoch, Lsn lsn, long hlc) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("""
                 UPDATE concord.capture_progress
                    SET lsn = GREATEST(lsn, ?::pg_lsn), hlc = GREATEST(hlc, ?), updated_at = now()
-                 WHERE slot = ? AND epoch = ?""")) {
+                 WHERE slot = ? AND epoch = ?
+                RETURNING pg_current_wal_insert_lsn()::text, pg_current_wal_flush_lsn()::text""")) {
             statement.setString(1, lsn.toString());
             statement.setLong(2, hlc);
             statement.setString(3, slot);
             statement.setLong(4, epoch);
-            if (statement.executeUpdate() == 1) {
-                return;
+            try (ResultSet row = statement.executeQuery()) {
+                if (row.next()) {
+                    return new WalPositions(Lsn.parse(row.getString(1)), Lsn.parse(row.getString(2)));
+                }
             }
         }
         Progress now = load(connection, slot);
         throw new CaptureFencedException("capture of slot " + slot + " was taken over by another instance (epoch "
                 + now.epoch() + ", this instance holds " + epoch + "): progress " + lsn
                 + " not saved; this instance must stop", null);
+    }
+
+    /** The server's WAL positions ({@link #save}'s), read alone. */
+    public WalPositions walPositions(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pg_current_wal_insert_lsn()::text, pg_current_wal_flush_lsn()::text");
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return new WalPositions(Lsn.parse(row.getString(1)), Lsn.parse(row.getString(2)));
+        }
     }
 
     private static IllegalStateException notInstalled(String slot) {
