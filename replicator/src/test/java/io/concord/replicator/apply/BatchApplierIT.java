@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.concord.event.ChangeEvent;
 import io.concord.replicator.capture.CaptureService;
+import io.concord.replicator.capture.Lsn;
 import io.concord.replicator.config.ConcordConfig;
 import io.concord.replicator.install.Installer;
 import io.concord.replicator.store.CopyRows;
@@ -373,10 +374,15 @@ class BatchApplierIT {
         sql("b", "INSERT INTO items VALUES (900, 'b900', 1), (901, 'b901', 2), (902, 'b902', 3)");
         // An applier of its own in these tests: no pause left by another test's miss decides whether it guesses.
         try (BatchApplier applier = secondSession("a")) {
-            BatchApplier.Outcome outcome = applier.apply(feeds.get("b").topic, 0, feeds.get("b").next(3, WAIT));
+            List<BatchApplier.RemoteEvent> events = feeds.get("b").next(3, WAIT);
+            BatchApplier.Outcome outcome = applier.apply(feeds.get("b").topic, 0, events);
             assertThat(outcome.applied()).isEqualTo(3);
             assertThat(outcome.attempts()).isEqualTo(1);
             assertThat(outcome.freshKeys()).isEqualTo(BatchApplier.FreshKeyGuess.HELD);
+            // Set up with the progress, after the writes, the origin still records where the source committed.
+            assertThat(query("a", "SELECT remote_lsn::text FROM pg_replication_origin_status WHERE external_id = '"
+                    + Installer.originName("b", 1) + "'")).isEqualTo(
+                    Lsn.of(events.get(2).event().getSource().getCommitLsn()).toString());
         }
         assertThat(query("a", "SELECT string_agg(row_key || ' ' || dc || ' ' || vector::text, ', ' ORDER BY row_key)"
                 + " FROM concord.row_versions WHERE table_name = 'public.items' AND row_key IN ('[\"900\"]',"
