@@ -486,18 +486,15 @@ public final class BatchApplier implements AutoCloseable {
                 CaptureBarrier.CaptureBehindException, InterruptedException, Abandoned {
             ChangeEvent lastEvent = last(events).event();
             // The WAL insert position is read with the origin, a round trip earlier than just before the lock:
-            // an earlier position only makes the check of unlocked rows below more careful. New keys lock nothing
-            // and need no such position: their origin is set up with the progress, a round trip fewer.
-            Lsn lockedAt = null;
-            if (!originWithProgress()) {
-                try (PreparedStatement origin = db.prepareStatement("SELECT pg_replication_origin_xact_setup(?::pg_lsn,"
-                        + " 'epoch'::timestamptz + ? * interval '1 microsecond'), pg_current_wal_insert_lsn()::text")) {
-                    origin.setString(1, Lsn.of(lastEvent.getSource().getCommitLsn()).toString());
-                    origin.setLong(2, lastEvent.getSource().getCommitTimeMicros());
-                    try (ResultSet row = origin.executeQuery()) {
-                        row.next();
-                        lockedAt = Lsn.parse(row.getString(2));
-                    }
+            // an earlier position only makes the check of unlocked rows below more careful.
+            Lsn lockedAt;
+            try (PreparedStatement origin = db.prepareStatement("SELECT pg_replication_origin_xact_setup(?::pg_lsn,"
+                    + " 'epoch'::timestamptz + ? * interval '1 microsecond'), pg_current_wal_insert_lsn()::text")) {
+                origin.setString(1, Lsn.of(lastEvent.getSource().getCommitLsn()).toString());
+                origin.setLong(2, lastEvent.getSource().getCommitTimeMicros());
+                try (ResultSet row = origin.executeQuery()) {
+                    row.next();
+                    lockedAt = Lsn.parse(row.getString(2));
                 }
             }
             skipped = prepare();
@@ -560,7 +557,7 @@ public final class BatchApplier implements AutoCloseable {
          * insert could go unseen: where apply stored its state before capture stored the local one, the applied row
          * stayed and capture versioned the delete after it.
          *
-         * @param lockedAt a WAL insert position read before the rows were locked (null with {@code fresh})
+         * @param lockedAt a WAL insert position read before the rows were locked
          * @param fresh    take every row as missing and stateless, unread
          */
         private boolean settle(Connection db, List<Target> rows, Lsn lockedAt, boolean oneByOne, boolean fresh)
@@ -787,22 +784,8 @@ public final class BatchApplier implements AutoCloseable {
             }
         }
 
-        /**
-         * Whether the replication origin's commit position is set up with the progress, at the end, rather than first:
-         * for new keys (nothing locked, so no WAL position to read before the lock) in a batch applied whole.
-         */
-        private boolean originWithProgress() {
-            return fresh && predecessor == null;
-        }
-
         private void progress(Connection db, ChangeEvent lastEvent) throws SQLException, Abandoned,
                 InterruptedException {
-            if (originWithProgress()) {
-                ApplyProgressStore.advanceReplaying(db, topic, partition, peer, last(events).offset() + 1,
-                        lastEvent.getSource().getCommitLsn(), Lsn.of(lastEvent.getSource().getCommitLsn()),
-                        lastEvent.getSource().getCommitTimeMicros());
-                return;
-            }
             if (predecessor == null) {
                 ApplyProgressStore.advance(db, topic, partition, peer, last(events).offset() + 1,
                         lastEvent.getSource().getCommitLsn());

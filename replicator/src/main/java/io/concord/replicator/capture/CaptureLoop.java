@@ -609,6 +609,9 @@ final class CaptureLoop {
     }
 
     private void confirm(PgOutputStream stream, Lsn lsn) throws SQLException {
+        if (!lsn.isAfter(confirmed)) {
+            return; // the slot never moves back
+        }
         stream.confirmFlushed(lsn);
         stream.forceUpdateStatus();
         confirmed = lsn;

@@ -1,6 +1,5 @@
 package io.concord.replicator.store;
 
-import io.concord.replicator.capture.Lsn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -12,18 +11,6 @@ import java.sql.SQLException;
  */
 public final class ApplyProgressStore {
 
-    /** What {@link #advance} does with a partition's row already there: forward only, rewritten every time. */
-    private static final String ADVANCE_ON_CONFLICT = """
-
-            ON CONFLICT (topic, partition) DO UPDATE
-               SET source_dc = CASE WHEN p.next_offset <= EXCLUDED.next_offset
-                                    THEN EXCLUDED.source_dc ELSE p.source_dc END,
-                   source_lsn = CASE WHEN p.next_offset <= EXCLUDED.next_offset
-                                     THEN EXCLUDED.source_lsn ELSE p.source_lsn END,
-                   applied_at = CASE WHEN p.next_offset <= EXCLUDED.next_offset
-                                     THEN now() ELSE p.applied_at END,
-                   next_offset = greatest(p.next_offset, EXCLUDED.next_offset)""";
-
     private ApplyProgressStore() {
     }
 
@@ -34,41 +21,24 @@ public final class ApplyProgressStore {
      */
     public static void advance(Connection connection, String topic, int partition, String peer, long nextOffset,
             long sourceLsn) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO concord.apply_progress AS p (topic, partition, source_dc, next_offset, source_lsn)"
-                        + " VALUES (?, ?, ?, ?, ?)" + ADVANCE_ON_CONFLICT)) {
-            bindAdvance(statement, 1, topic, partition, peer, nextOffset, sourceLsn);
-            statement.executeUpdate();
-        }
-    }
-
-    /**
-     * {@link #advance}, and in the same statement marks the transaction as replaying the source transaction that
-     * committed at {@code originLsn} and {@code originTimeMicros} ({@code pg_replication_origin_xact_setup}, which
-     * only sets what the commit record will carry, so it may come after the writes): one round trip for both, where
-     * nothing else needs the origin set up earlier.
-     */
-    public static void advanceReplaying(Connection connection, String topic, int partition, String peer,
-            long nextOffset, long sourceLsn, Lsn originLsn, long originTimeMicros) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("""
-                WITH origin AS (SELECT pg_replication_origin_xact_setup(?::pg_lsn,
-                                       'epoch'::timestamptz + ? * interval '1 microsecond'))
                 INSERT INTO concord.apply_progress AS p (topic, partition, source_dc, next_offset, source_lsn)
-                SELECT ?, ?, ?, ?, ? FROM origin""" + ADVANCE_ON_CONFLICT)) {
-            statement.setString(1, originLsn.toString());
-            statement.setLong(2, originTimeMicros);
-            bindAdvance(statement, 3, topic, partition, peer, nextOffset, sourceLsn);
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (topic, partition) DO UPDATE
+                   SET source_dc = CASE WHEN p.next_offset <= EXCLUDED.next_offset
+                                        THEN EXCLUDED.source_dc ELSE p.source_dc END,
+                       source_lsn = CASE WHEN p.next_offset <= EXCLUDED.next_offset
+                                         THEN EXCLUDED.source_lsn ELSE p.source_lsn END,
+                       applied_at = CASE WHEN p.next_offset <= EXCLUDED.next_offset
+                                         THEN now() ELSE p.applied_at END,
+                       next_offset = greatest(p.next_offset, EXCLUDED.next_offset)""")) {
+            statement.setString(1, topic);
+            statement.setInt(2, partition);
+            statement.setString(3, peer);
+            statement.setLong(4, nextOffset);
+            statement.setLong(5, sourceLsn);
             statement.executeUpdate();
         }
-    }
-
-    private static void bindAdvance(PreparedStatement statement, int first, String topic, int partition, String peer,
-            long nextOffset, long sourceLsn) throws SQLException {
-        statement.setString(first, topic);
-        statement.setInt(first + 1, partition);
-        statement.setString(first + 2, peer);
-        statement.setLong(first + 3, nextOffset);
-        statement.setLong(first + 4, sourceLsn);
     }
 
     /**
