@@ -52,15 +52,16 @@ class CapturePostgresCrashIT {
         config = TestConfigs.write(LOGS.resolve("concord-a.yaml"),
                 TestConfigs.yaml(cluster, "a", List.of("b"), "  - name: items\n", null));
         concord = start("concord-1");
-        try (ChangeTopicReader reader = new ChangeTopicReader(cluster.kafka().bootstrapServers(), "concord.changes.a")) {
+        String topic = "concord.changes.a";
+        try (ChangeTopicReader reader = new ChangeTopicReader(cluster.kafka().bootstrapServers(), topic)) {
             long lost = -1;
             for (long id = 1; id <= ATTEMPTS && lost < 0; id++) {
                 if (crashedBeforeCapturesCommitWasFlushed(postgres, reader, id)) {
                     lost = id;
                 }
             }
-            assertThat(lost).as("capture's commit caught unflushed, the slot not confirmed past its change, and lost: in one"
-                    + " of %d tries", ATTEMPTS)
+            assertThat(lost).as("capture's commit caught unflushed, the slot not confirmed past its change, and"
+                    + " lost: in one of %d tries", ATTEMPTS)
                     .isPositive();
             long row = lost;
             List<ChangeEvent> events = reader.readUntil(e -> published(e, row).size() >= 2, Duration.ofSeconds(90));
@@ -109,8 +110,8 @@ class CapturePostgresCrashIT {
     }
 
     private static boolean stored(long id) throws SQLException {
-        return queryLong("SELECT count(*) FROM concord.row_versions WHERE table_name = 'public.items' AND row_key = '[\""
-                + id + "\"]'") == 1;
+        return queryLong("SELECT count(*) FROM concord.row_versions"
+                + " WHERE table_name = 'public.items' AND row_key = '[\"" + id + "\"]'") == 1;
     }
 
     private static List<ChangeEvent> published(List<ChangeEvent> events, long id) {
@@ -119,7 +120,8 @@ class CapturePostgresCrashIT {
     }
 
     private static void sql(String sql) throws SQLException {
-        try (Connection connection = cluster.postgres("a").connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = cluster.postgres("a").connect();
+             Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
@@ -129,7 +131,8 @@ class CapturePostgresCrashIT {
     }
 
     private static String queryText(String sql) throws SQLException {
-        try (Connection connection = cluster.postgres("a").connect(); Statement statement = connection.createStatement();
+        try (Connection connection = cluster.postgres("a").connect();
+             Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery(sql)) {
             row.next();
             return row.getString(1);
