@@ -60,14 +60,15 @@ class DurableConfirmsTest {
     }
 
     @Test
-    void aCommitWithoutABoundYetIsNeverReleasedByAnEarlierFlush() {
+    void aCommitIsNeverReleasedByAPositionReadBeforeIt() {
         DurableConfirms confirms = new DurableConfirms();
         confirms.committed(lsn(1_000));
         assertThat(confirms.observed(lsn(2_000), lsn(2_000))).isEqualTo(lsn(1_000));
-        confirms.committed(lsn(3_000));
-        assertThat(confirms.nothingCommitted(lsn(3_100))).isNull();
+        confirms.committed(lsn(2_100));
+        assertThat(confirms.nothingCommitted(lsn(2_200))).isNull();
         assertThat(confirms.waiting()).isTrue();
-        assertThat(confirms.observed(lsn(2_500), lsn(2_400))).as("read after the commit: 2,500 bounds it").isNull();
-        assertThat(confirms.observed(lsn(2_600), lsn(2_500))).isEqualTo(lsn(3_100));
+        assertThat(confirms.observed(lsn(3_000), lsn(2_900))).as("flushed past 2,000, read before the commit, but"
+                + " short of 3,000, read after it").isNull();
+        assertThat(confirms.observed(lsn(3_100), lsn(3_000))).isEqualTo(lsn(2_200));
     }
 }
