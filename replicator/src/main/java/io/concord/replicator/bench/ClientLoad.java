@@ -41,6 +41,12 @@ final class ClientLoad {
 
     /** As {@link #run}, with the CPU the client threads spent (to tell theirs from the replication's). */
     static Outcome measured(List<Db> clients, String sql, Binder binder, Duration duration) throws Exception {
+        return measured(clients, sql, binder, duration, new AtomicLong());
+    }
+
+    /** As {@link #measured}, counting each transaction in {@code committed} as it commits, for others to follow. */
+    static Outcome measured(List<Db> clients, String sql, Binder binder, Duration duration, AtomicLong committed)
+            throws Exception {
         long end = System.nanoTime() + duration.toNanos();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         AtomicLong cpuNanos = new AtomicLong();
@@ -57,6 +63,7 @@ final class ClientLoad {
                         while (System.nanoTime() < end) {
                             binder.bind(statement, client, n, random);
                             statement.executeUpdate();
+                            committed.incrementAndGet();
                             n++;
                         }
                     } finally {

@@ -31,7 +31,10 @@ import java.util.OptionalLong;
  */
 final class CpuMeter {
 
-    /** Parts of the JVM's CPU, by thread name; unmatched Java threads are the in-process broker's. */
+    /**
+     * Parts of the JVM's CPU, by thread name; unmatched Java threads are the in-process broker's. The bench's own
+     * Kafka clients (kafka alone) run on threads named {@code bench-kafka-*}, counted as clients.
+     */
     private static final String CAPTURE = "concord capture";
     private static final String APPLY = "concord apply (stream)";
     private static final String APPLY_WORKER = "concord apply (worker)";
@@ -163,7 +166,8 @@ final class CpuMeter {
             return APPLY; // decodes and buffers (Kafka Streams' thread)
         }
         if (thread.startsWith("kafka-producer-network-thread") || thread.startsWith("kafka-coordinator-heartbeat")
-                || thread.startsWith("kafka-admin-client-thread") || thread.startsWith("consumer_background")) {
+                || thread.startsWith("kafka-admin-client-thread") || thread.startsWith("consumer_background")
+                || thread.startsWith("bench-kafka-")) {
             return CLIENTS;
         }
         return BROKER;

@@ -103,6 +103,13 @@ class BenchIT {
                 assertThat(scenario.get("metrics").findValuesAsText("name")).as(id)
                         .contains("kafka alone: lag p50", "kafka alone: lag p99", "kafka alone: broker cpu per window");
             }
+            if (id.equals("write-overhead")) {
+                for (JsonNode metric : scenario.get("metrics")) {
+                    assertThat(fieldNames(metric.get("systems")))
+                            .as(id + " / " + metric.get("name").asText() + ": the broker's share, beside the application")
+                            .contains(WriteOverheadScenario.KAFKA_ALONE);
+                }
+            }
             assertThat(out.toString()).as("the table has a section for " + id).contains(scenario.get("title").asText());
         }
         assertThat(ids).containsExactlyElementsOf(Benchmark.SCENARIOS);
