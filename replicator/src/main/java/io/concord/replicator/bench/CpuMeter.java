@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -88,6 +89,50 @@ final class CpuMeter {
         long process = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
         parts.put(JVM_REST, Math.max(0, process - named));
         return parts;
+    }
+
+    /**
+     * Nanoseconds spent so far runnable but waiting for a core (the run queue; {@code schedstat}'s second field), by
+     * each server's live processes and by this JVM's live threads. Unlike CPU time, an exited process leaves no trace
+     * of its waits, so between two samples this counts what lived through both: the replication's processes and
+     * threads (walsenders, apply's sessions and workers, Concord's and the broker's threads), not the sessions and
+     * threads of the writer, the clients or the probe, which end before the last sample. Empty where {@code /proc}
+     * has no {@code schedstat}. On two cores that the bench keeps busy, this is what the hand-offs between threads
+     * and processes cost beyond their own work.
+     */
+    Map<String, Long> coreWaits() {
+        if (!Files.exists(Path.of("/proc/self/schedstat"))) {
+            return Map.of();
+        }
+        Map<String, Long> parts = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Long> server : postmasters.entrySet()) {
+                long nanos = waitedNanos(Path.of("/proc", Long.toString(server.getValue())));
+                for (long child : children(server.getValue())) {
+                    nanos += waitedNanos(Path.of("/proc", Long.toString(child)));
+                }
+                parts.put(server.getKey(), nanos);
+            }
+            long jvm = 0;
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+                for (Path task : tasks) {
+                    jvm += waitedNanos(task);
+                }
+            }
+            parts.put("bench jvm", jvm);
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return parts;
+    }
+
+    /** A task's run-queue wait so far; 0 if it ended meanwhile. */
+    private static long waitedNanos(Path task) {
+        try {
+            return Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[1]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** CPU nanoseconds the JIT compilers' threads have spent so far (0 without {@code /proc}). */
@@ -199,15 +244,11 @@ final class CpuMeter {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
-        Map<Long, Long> children = new HashMap<>();
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path process : processes) {
+        try {
+            for (long child : children(postmaster)) {
                 try {
-                    String[] fields = stat(Long.parseLong(process.getFileName().toString()));
-                    if (Long.parseLong(fields[1]) == postmaster) {
-                        children.put(Long.parseLong(process.getFileName().toString()),
-                                Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
-                    }
+                    String[] fields = stat(child);
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
                 } catch (IOException | RuntimeException e) {
                     // exited meanwhile: its time is in the postmaster's cutime/cstime by the next sample
                 }
@@ -215,10 +256,25 @@ final class CpuMeter {
         } catch (IOException e) {
             return 0;
         }
-        for (long child : children.values()) {
-            ticks += child;
-        }
         return ticks * TICK_NANOS;
+    }
+
+    /** The live children of {@code postmaster}. */
+    private static List<Long> children(long postmaster) throws IOException {
+        List<Long> children = new ArrayList<>();
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                try {
+                    long pid = Long.parseLong(process.getFileName().toString());
+                    if (Long.parseLong(stat(pid)[1]) == postmaster) {
+                        children.add(pid);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // exited meanwhile
+                }
+            }
+        }
+        return children;
     }
 
     /**

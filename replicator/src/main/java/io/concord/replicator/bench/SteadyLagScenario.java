@@ -69,6 +69,10 @@ final class SteadyLagScenario implements Scenario {
         result.note("cpu = CPU time of every process and thread involved (both PostgreSQL servers, writer's"
                 + " backends included; the bench JVM: Concord, the embedded broker, the writer, the probe) from the"
                 + " writer's start until b had every row, per row written");
+        result.note("waited for a core = time the replication's processes and threads (walsenders, apply sessions"
+                + " and workers; in the bench JVM Concord, the broker, the JIT and GC) spent runnable but waiting for a"
+                + " CPU (the run queue, /proc/*/schedstat), per row written; the writer's and the probe's sessions and"
+                + " threads end before the last sample and are not in it");
         result.note("lag = time the row was first seen on b by a poller (every " + LagProbe.PERIOD_MICROS / 1000
                 + " ms, by primary key) minus pg_xact_commit_timestamp on a; late by less than one poll cycle"
                 + " (see probe cycle)");
@@ -120,10 +124,12 @@ final class SteadyLagScenario implements Scenario {
                 concord.slowestApplyBatch(); // the warm-up's is not this run's
             }
             Map<String, Long> cpuBefore = cpu.sample();
+            Map<String, Long> waitsBefore = cpu.coreWaits();
             RateLimitedWriter.Outcome written = writer.run();
             probing.get();
             Map<String, Long> cpuSpent = CpuMeter.apart(CpuMeter.apart(CpuMeter.spent(cpuBefore, cpu.sample()),
                     "bench writer", written.cpuNanos()), "bench probe", probe.cpuNanos());
+            Map<String, Long> waited = CpuMeter.spent(waitsBefore, cpu.coreWaits());
             double[] lags = probe.lagsMillis(pair.source());
             Arrays.sort(lags);
             double[] cycles = Samples.sorted(probe.cycleMillis());
@@ -135,6 +141,12 @@ final class SteadyLagScenario implements Scenario {
             if (cpu.available()) {
                 result.add("cpu per row", "µs", false, system, CpuMeter.total(cpuSpent) / 1e3 / writer.rows());
                 progress.log("%s %s: cpu from the first write until b had all: %s", id(), system, CpuMeter.describe(cpuSpent));
+            }
+            if (!waited.isEmpty()) {
+                result.add("waited for a core per row", "µs", false, system,
+                        CpuMeter.total(waited) / 1e3 / writer.rows());
+                progress.log("%s %s: waited for a core meanwhile (run queue): %s", id(), system,
+                        CpuMeter.describe(waited));
             }
             progress.log("%s %s: lag p50 %.1f ms, p99 %.1f ms, max %.1f ms (writer %,.0f tx/s, probe cycle p50 %.2f"
                     + " ms)", id(), system, Samples.percentile(lags, 50), Samples.percentile(lags, 99),

@@ -100,6 +100,7 @@ final class WriteOverheadScenario implements Scenario {
             int clients = settings.overheadClients();
             CpuMeter cpu = new CpuMeter(pair.source(), pair.target());
             Map<String, Long> cpuBefore = cpu.sample();
+            Map<String, Long> waitsBefore = cpu.coreWaits();
             AtomicLong committed = new AtomicLong();
             KafkaBeside beside = kafkaAlone ? KafkaBeside.start(cluster, committed::get, CAPTURE_WINDOW) : null;
             ClientLoad.Outcome load;
@@ -126,6 +127,11 @@ final class WriteOverheadScenario implements Scenario {
                 Map<String, Long> spent = CpuMeter.apart(CpuMeter.spent(cpuBefore, cpu.sample()), "bench clients",
                         load.cpuNanos());
                 progress.log("%s %s: cpu during the load: %s", id(), system, CpuMeter.describe(spent));
+            }
+            Map<String, Long> waited = CpuMeter.spent(waitsBefore, cpu.coreWaits());
+            if (!waited.isEmpty()) {
+                progress.log("%s %s: waited for a core during the load (run queue): %s", id(), system,
+                        CpuMeter.describe(waited));
             }
             return load.transactions() / (double) settings.overheadDuration().toSeconds();
         }
