@@ -50,7 +50,7 @@ final class ClientLoad {
         long end = System.nanoTime() + duration.toNanos();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         AtomicLong cpuNanos = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(clients.size());
+        ExecutorService pool = Executors.newFixedThreadPool(clients.size(), Threads.named("bench-client-"));
         try {
             List<Future<Long>> counts = new ArrayList<>();
             for (int i = 0; i < clients.size(); i++) {

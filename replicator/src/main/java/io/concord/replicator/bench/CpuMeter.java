@@ -91,50 +91,6 @@ final class CpuMeter {
         return parts;
     }
 
-    /**
-     * Nanoseconds spent so far runnable but waiting for a core (the run queue; {@code schedstat}'s second field), by
-     * each server's live processes and by this JVM's live threads. Unlike CPU time, an exited process leaves no trace
-     * of its waits, so between two samples this counts what lived through both: the replication's processes and
-     * threads (walsenders, apply's sessions and workers, Concord's and the broker's threads), not the sessions and
-     * threads of the writer, the clients or the probe, which end before the last sample. Empty where {@code /proc}
-     * has no {@code schedstat}. On two cores that the bench keeps busy, this is what the hand-offs between threads
-     * and processes cost beyond their own work.
-     */
-    Map<String, Long> coreWaits() {
-        if (!Files.exists(Path.of("/proc/self/schedstat"))) {
-            return Map.of();
-        }
-        Map<String, Long> parts = new LinkedHashMap<>();
-        try {
-            for (Map.Entry<String, Long> server : postmasters.entrySet()) {
-                long nanos = waitedNanos(Path.of("/proc", Long.toString(server.getValue())));
-                for (long child : children(server.getValue())) {
-                    nanos += waitedNanos(Path.of("/proc", Long.toString(child)));
-                }
-                parts.put(server.getKey(), nanos);
-            }
-            long jvm = 0;
-            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-                for (Path task : tasks) {
-                    jvm += waitedNanos(task);
-                }
-            }
-            parts.put("bench jvm", jvm);
-        } catch (IOException e) {
-            return Map.of();
-        }
-        return parts;
-    }
-
-    /** A task's run-queue wait so far; 0 if it ended meanwhile. */
-    private static long waitedNanos(Path task) {
-        try {
-            return Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[1]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
     /** CPU nanoseconds the JIT compilers' threads have spent so far (0 without {@code /proc}). */
     static long jitNanos() {
         return internalThreads().get(JIT);

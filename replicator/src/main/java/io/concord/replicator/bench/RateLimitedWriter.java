@@ -59,7 +59,7 @@ final class RateLimitedWriter {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
         double nanosPerRow = 1e9 / rate;
-        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        ExecutorService pool = Executors.newFixedThreadPool(connections, Threads.named("bench-writer-"));
         try {
             List<Future<?>> writers = new ArrayList<>();
             for (int i = 0; i < connections; i++) {

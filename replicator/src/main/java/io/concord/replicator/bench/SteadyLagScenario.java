@@ -69,10 +69,10 @@ final class SteadyLagScenario implements Scenario {
         result.note("cpu = CPU time of every process and thread involved (both PostgreSQL servers, writer's"
                 + " backends included; the bench JVM: Concord, the embedded broker, the writer, the probe) from the"
                 + " writer's start until b had every row, per row written");
-        result.note("waited for a core = time the replication's processes and threads (walsenders, apply sessions"
-                + " and workers; in the bench JVM Concord, the broker, the JIT and GC) spent runnable but waiting for a"
-                + " CPU (the run queue, /proc/*/schedstat), per row written; the writer's and the probe's sessions and"
-                + " threads end before the last sample and are not in it");
+        result.note("waited for a core = time the replication's processes and threads (on each server walsenders,"
+                + " logical replication workers and Concord's sessions; in the bench JVM every thread but the bench's"
+                + " own: Concord, the broker, Kafka's clients, the JIT and GC) spent runnable but waiting for a CPU (the"
+                + " run queue, /proc/*/schedstat), per row written");
         result.note("lag = time the row was first seen on b by a poller (every " + LagProbe.PERIOD_MICROS / 1000
                 + " ms, by primary key) minus pg_xact_commit_timestamp on a; late by less than one poll cycle"
                 + " (see probe cycle)");
@@ -124,12 +124,13 @@ final class SteadyLagScenario implements Scenario {
                 concord.slowestApplyBatch(); // the warm-up's is not this run's
             }
             Map<String, Long> cpuBefore = cpu.sample();
-            Map<String, Long> waitsBefore = cpu.coreWaits();
+            CoreWaits waits = new CoreWaits(Map.of("postgres a", pair.source(), "postgres b", pair.target()));
+            CoreWaits.Sample waitsBefore = waits.sample();
             RateLimitedWriter.Outcome written = writer.run();
             probing.get();
             Map<String, Long> cpuSpent = CpuMeter.apart(CpuMeter.apart(CpuMeter.spent(cpuBefore, cpu.sample()),
                     "bench writer", written.cpuNanos()), "bench probe", probe.cpuNanos());
-            Map<String, Long> waited = CpuMeter.spent(waitsBefore, cpu.coreWaits());
+            Map<String, Long> waited = CoreWaits.between(waitsBefore, waits.sample());
             double[] lags = probe.lagsMillis(pair.source());
             Arrays.sort(lags);
             double[] cycles = Samples.sorted(probe.cycleMillis());

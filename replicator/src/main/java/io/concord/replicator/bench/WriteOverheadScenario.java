@@ -100,7 +100,8 @@ final class WriteOverheadScenario implements Scenario {
             int clients = settings.overheadClients();
             CpuMeter cpu = new CpuMeter(pair.source(), pair.target());
             Map<String, Long> cpuBefore = cpu.sample();
-            Map<String, Long> waitsBefore = cpu.coreWaits();
+            CoreWaits waits = new CoreWaits(Map.of("postgres a", pair.source(), "postgres b", pair.target()));
+            CoreWaits.Sample waitsBefore = waits.sample();
             AtomicLong committed = new AtomicLong();
             KafkaBeside beside = kafkaAlone ? KafkaBeside.start(cluster, committed::get, CAPTURE_WINDOW) : null;
             ClientLoad.Outcome load;
@@ -128,7 +129,7 @@ final class WriteOverheadScenario implements Scenario {
                         load.cpuNanos());
                 progress.log("%s %s: cpu during the load: %s", id(), system, CpuMeter.describe(spent));
             }
-            Map<String, Long> waited = CpuMeter.spent(waitsBefore, cpu.coreWaits());
+            Map<String, Long> waited = CoreWaits.between(waitsBefore, waits.sample());
             if (!waited.isEmpty()) {
                 progress.log("%s %s: waited for a core during the load (run queue): %s", id(), system,
                         CpuMeter.describe(waited));
