@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Time spent runnable but waiting for a core (the run queue: {@code schedstat}'s second field) by the replication's
@@ -33,7 +34,7 @@ final class CoreWaits {
 
     /** Waits of these servers' replication processes (by name) and of this JVM's threads. */
     CoreWaits(Map<String, Db> servers) {
-        this.servers = new LinkedHashMap<>(servers);
+        this.servers = new TreeMap<>(servers); // "postgres a" before "postgres b", whatever map is given
     }
 
     /** Whether the kernel keeps run-queue statistics here (Linux with schedstats). */
