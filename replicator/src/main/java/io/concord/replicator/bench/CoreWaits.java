@@ -14,11 +14,12 @@ import java.util.TreeMap;
 
 /**
  * Time spent runnable but waiting for a core (the run queue: {@code schedstat}'s second field) by the replication's
- * processes and threads: on each PostgreSQL server its walsenders, logical replication workers and Concord's sessions
- * ({@code application_name} {@code concord-*}), and in this JVM every thread but the bench's own ({@code bench-*}:
- * writer, clients, probe, kafka alone) — Concord, the broker, Kafka's clients, the JIT, the GC. An exited task leaves no
- * trace of its waits, so {@link #between} counts the tasks alive at the second sample. On two cores that the bench
- * keeps busy, this is what the hand-offs between threads and processes cost beyond their own work.
+ * processes and threads: on each PostgreSQL server its walsenders, logical replication workers and Concord's
+ * sessions ({@code application_name} {@code concord-*}), and in this JVM every thread but the bench's own
+ * ({@code bench-*}: writer, clients, probe, kafka alone) — Concord, the broker, Kafka's clients, the JIT, the GC. An
+ * exited task leaves no trace of its waits, so {@link #between} counts the tasks alive at the second sample. On two
+ * cores that the bench keeps busy, this is what the hand-offs between threads and processes cost beyond their own
+ * work.
  */
 final class CoreWaits {
 
@@ -27,8 +28,9 @@ final class CoreWaits {
     }
 
     private static final String JVM = "bench jvm";
-    private static final String REPLICATION_PROCESSES = "SELECT pid FROM pg_stat_activity WHERE backend_type = 'walsender'"
-            + " OR backend_type LIKE 'logical replication%worker' OR application_name LIKE 'concord-%'";
+    private static final String REPLICATION_PROCESSES = "SELECT pid FROM pg_stat_activity"
+            + " WHERE backend_type = 'walsender' OR backend_type LIKE 'logical replication%worker'"
+            + " OR application_name LIKE 'concord-%'";
 
     private final Map<String, Db> servers;
 
@@ -50,7 +52,8 @@ final class CoreWaits {
         }
         for (Map.Entry<String, Db> server : servers.entrySet()) {
             Map<String, Long> tasks = byPart.computeIfAbsent(server.getKey(), name -> new LinkedHashMap<>());
-            try (Connection connection = server.getValue().connect(); Statement statement = connection.createStatement();
+            try (Connection connection = server.getValue().connect();
+                 Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery(REPLICATION_PROCESSES)) {
                 while (rows.next()) {
                     String pid = Long.toString(rows.getLong(1));

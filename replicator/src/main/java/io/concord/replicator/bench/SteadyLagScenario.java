@@ -70,9 +70,9 @@ final class SteadyLagScenario implements Scenario {
                 + " backends included; the bench JVM: Concord, the embedded broker, the writer, the probe) from the"
                 + " writer's start until b had every row, per row written");
         result.note("waited for a core = time the replication's processes and threads (on each server walsenders,"
-                + " logical replication workers and Concord's sessions; in the bench JVM every thread but the bench's"
-                + " own: Concord, the broker, Kafka's clients, the JIT and GC) spent runnable but waiting for a CPU (the"
-                + " run queue, /proc/*/schedstat), per row written");
+                + " logical replication workers and Concord's sessions; in the bench JVM every thread but the"
+                + " bench's own: Concord, the broker, Kafka's clients, the JIT and GC) spent runnable but waiting for a"
+                + " CPU (the run queue, /proc/*/schedstat), per row written");
         result.note("lag = time the row was first seen on b by a poller (every " + LagProbe.PERIOD_MICROS / 1000
                 + " ms, by primary key) minus pg_xact_commit_timestamp on a; late by less than one poll cycle"
                 + " (see probe cycle)");

@@ -105,8 +105,9 @@ class BenchIT {
             }
             if (id.equals("write-overhead")) {
                 for (JsonNode metric : scenario.get("metrics")) {
+                    String name = id + " / " + metric.get("name").asText();
                     assertThat(fieldNames(metric.get("systems")))
-                            .as(id + " / " + metric.get("name").asText() + ": the broker's share, beside the application")
+                            .as(name + ": the broker's share, beside the application")
                             .contains(WriteOverheadScenario.KAFKA_ALONE);
                 }
             }
