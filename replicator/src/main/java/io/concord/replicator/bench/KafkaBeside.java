@@ -51,7 +51,12 @@ final class KafkaBeside implements AutoCloseable {
             topics.ensureSinglePartitionTopic(topic, (short) 1);
         }
         publisher = new TransactionalPublisher(client, run, topic);
-        publisher.open();
+        try {
+            publisher.open();
+        } catch (RuntimeException e) {
+            publisher.close();
+            throw e;
+        }
         // Named "bench-kafka-*": their CPU is the clients' of the broker, not the broker's (CpuMeter).
         publishing = new Thread(guarded(this::publish), "bench-kafka-beside-publisher");
         reading = new Thread(guarded(this::read), "bench-kafka-beside-reader");

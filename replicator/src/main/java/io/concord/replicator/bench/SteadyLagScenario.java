@@ -123,9 +123,10 @@ final class SteadyLagScenario implements Scenario {
             if (pair.replication() instanceof ConcordReplication concord) {
                 concord.slowestApplyBatch(); // the warm-up's is not this run's
             }
-            Map<String, Long> cpuBefore = cpu.sample();
+            // Sampled outside the CPU's window: each sample opens a session on both servers.
             CoreWaits waits = new CoreWaits(Map.of("postgres a", pair.source(), "postgres b", pair.target()));
             CoreWaits.Sample waitsBefore = waits.sample();
+            Map<String, Long> cpuBefore = cpu.sample();
             RateLimitedWriter.Outcome written = writer.run();
             probing.get();
             Map<String, Long> cpuSpent = CpuMeter.apart(CpuMeter.apart(CpuMeter.spent(cpuBefore, cpu.sample()),

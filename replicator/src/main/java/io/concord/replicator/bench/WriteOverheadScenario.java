@@ -99,9 +99,10 @@ final class WriteOverheadScenario implements Scenario {
             }
             int clients = settings.overheadClients();
             CpuMeter cpu = new CpuMeter(pair.source(), pair.target());
-            Map<String, Long> cpuBefore = cpu.sample();
+            // Sampled outside the CPU's window: each sample opens a session on both servers.
             CoreWaits waits = new CoreWaits(Map.of("postgres a", pair.source(), "postgres b", pair.target()));
             CoreWaits.Sample waitsBefore = waits.sample();
+            Map<String, Long> cpuBefore = cpu.sample();
             AtomicLong committed = new AtomicLong();
             KafkaBeside beside = kafkaAlone ? KafkaBeside.start(cluster, committed::get, CAPTURE_WINDOW) : null;
             ClientLoad.Outcome load;
