@@ -17,10 +17,13 @@ final class Benchmark {
     /** At most this many warm-up backlogs (6-11 s each): after five, measured runs agreed within a few percent. */
     private static final int JVM_WARM_UP_MAX_ROUNDS = 5;
     /**
-     * At most this many unmeasured Concord runs of their own load before scenarios 4 and 5 (40 and 22 s each): the JIT
-     * settled after two or three.
+     * At most this many unmeasured Concord runs of their own load before scenarios 4 and 5 (40 and 22 s each). The
+     * steady stream's per-transaction paths (the broker's transaction and fetch handling, the clients', apply's) run a
+     * hundred to a few hundred times a second, and HotSpot compiles a method with C2 only after thousands of calls:
+     * after three runs the JIT still took 4.2-4.5 s of CPU in the third and 2.7-4.3 s in the measured run (JFR: 372
+     * compilations in it, mostly Kafka's), about a tenth of the machine. Each run roughly halves it.
      */
-    private static final int LOAD_WARM_UP_MAX_RUNS = 3;
+    private static final int LOAD_WARM_UP_MAX_RUNS = 6;
 
     /** Scenario ids in the order they run. */
     static final List<String> SCENARIOS = List.of("backlog-single", "backlog-batch", "backlog-updates", "steady-lag",
@@ -47,6 +50,8 @@ final class Benchmark {
         environment.put("load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         environment.put("java", Runtime.version().toString());
         environment.put("kafka", kafkaVersion() + " (1 embedded broker)");
+        // Before the servers start, on a machine at rest: what every statement and request pays here (HandOffCost).
+        environment.put("hand_off", HandOffCost.measure().describe());
         List<ScenarioResult> results = new ArrayList<>();
         try (BenchCluster cluster = BenchCluster.start()) {
             // Ctrl-C or SIGTERM mid-run: stop the servers and remove their data, as a normal end would.
