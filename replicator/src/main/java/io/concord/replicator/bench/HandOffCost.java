@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * What one hand-off costs on this machine: a byte sent over loopback TCP to a thread that waits for it and answers,
  * the step every JDBC statement, every Kafka request and every wake-up between the bench's processes takes. A row
  * crosses about fifteen of them in Concord's pipeline and three in PostgreSQL's own replication, so their price
- * scales the two systems differently: on a virtual machine whose system calls trap into a hypervisor a round trip
- * costs several times what it does on bare metal (there, tens of microseconds rather than a handful). Printed with
- * the bench's environment so that runs on different machines can be read side by side.
+ * weighs on the two systems differently, and it moves with the machine: the kernel, a hypervisor that system calls
+ * trap into, the cores' speed. Printed with the bench's environment so that runs on different machines can be read
+ * side by side.
  */
 final class HandOffCost {
 
