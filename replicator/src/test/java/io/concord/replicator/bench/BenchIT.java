@@ -53,6 +53,7 @@ class BenchIT {
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertThat(root.at("/environment/postgresql").asText()).contains("fsync on");
         assertThat(root.at("/environment/repetitions").asInt()).isEqualTo(1);
+        assertThat(root.at("/environment/hand_off").asText()).startsWith("loopback round trip ").contains("µs of CPU");
         List<String> ids = new ArrayList<>();
         for (JsonNode scenario : root.get("scenarios")) {
             String id = scenario.get("id").asText();
