@@ -50,13 +50,7 @@ final class KafkaBeside implements AutoCloseable {
         try (TopicManager topics = new TopicManager(client)) {
             topics.ensureSinglePartitionTopic(topic, (short) 1);
         }
-        publisher = new TransactionalPublisher(client, run, topic);
-        try {
-            publisher.open();
-        } catch (RuntimeException e) {
-            publisher.close();
-            throw e;
-        }
+        publisher = TransactionalPublisher.opened(client, run, topic);
         // Named "bench-kafka-*": their CPU is the clients' of the broker, not the broker's (CpuMeter).
         publishing = new Thread(guarded(this::publish), "bench-kafka-beside-publisher");
         reading = new Thread(guarded(this::read), "bench-kafka-beside-reader");

@@ -209,13 +209,7 @@ final class KafkaFloor {
         private final TransactionalPublisher publisher;
 
         Transactions(Properties client, String run, String topic) {
-            publisher = new TransactionalPublisher(client, run, topic);
-            try {
-                publisher.open();
-            } catch (RuntimeException e) {
-                publisher.close();
-                throw e;
-            }
+            publisher = TransactionalPublisher.opened(client, run, topic);
         }
 
         @Override

@@ -63,6 +63,18 @@ public final class TransactionalPublisher implements AutoCloseable {
         producer.initTransactions();
     }
 
+    /** A publisher {@link #open() opened} already; closed again if it cannot open (its producer's threads). */
+    public static TransactionalPublisher opened(Properties clientProperties, String dc, String topic) {
+        TransactionalPublisher publisher = new TransactionalPublisher(clientProperties, dc, topic);
+        try {
+            publisher.open();
+        } catch (RuntimeException e) {
+            publisher.close();
+            throw e;
+        }
+        return publisher;
+    }
+
     public void send(byte[] key, byte[] value) {
         if (!inTransaction) {
             guard(producer::beginTransaction);
